@@ -36,6 +36,7 @@ __all__ = [
     "leaky_relu_derivative",
     "log_softmax",
     "log_softmax_backward",
+    "log_softmax_nll_grad",
     "mae",
     "mae_grad",
     "mse",
@@ -320,9 +321,23 @@ def _check_logits(x, name):
     return x
 
 
+def _indices(logits: np.ndarray, target):
+    """Integer class labels matching ``logits``' rows, or None for one-hot/soft rows."""
+    t = np.asarray(target)
+    if t.dtype.kind in "iu" and t.shape == logits.shape[:-1]:
+        if t.size and (t.min() < 0 or t.max() >= logits.shape[-1]):
+            one_hot(t, logits.shape[-1])  # raises the error that names the range
+        return t
+    return None
+
+
 def nll_loss(log_probs, target, reduction: str = "mean"):
     """Negative log-likelihood: -Σ target·log_probs per example (log_probs from log_softmax)."""
     lp = _check_logits(log_probs, "nll_loss")
+    idx = _indices(lp, target)
+    if idx is not None:  # class labels: pick each row's entry instead of building one-hot rows
+        picked = lp[idx] if lp.ndim == 1 else lp[np.arange(len(lp)), idx]
+        return _reduce(-picked, reduction)
     y = _class_targets(lp, target, "nll_loss")
     return _reduce(-np.sum(y * lp, axis=-1), reduction)
 
@@ -346,6 +361,19 @@ def cross_entropy_grad(input, target, reduction: str = "mean"):
     (For soft targets whose rows do not sum to 1 it is softmax·Σtarget - target.)
     """
     x = _check_logits(input, "cross_entropy_grad")
-    y = _class_targets(x, target, "cross_entropy_grad")
-    n = x.shape[0] if x.ndim == 2 else 1
-    return (softmax(x) * np.sum(y, axis=-1, keepdims=True) - y) * _scale(n, reduction)
+    return log_softmax_nll_grad(log_softmax(x), target, reduction)
+
+
+def log_softmax_nll_grad(log_p, target, reduction: str = "mean"):
+    """``cross_entropy_grad`` from log-probabilities already computed by ``log_softmax``."""
+    n = log_p.shape[0] if log_p.ndim == 2 else 1
+    grad = np.exp(log_p)  # the softmax probabilities
+    idx = _indices(log_p, target)
+    if idx is not None:  # class labels: subtract 1 at each row's true class
+        if log_p.ndim == 1:
+            grad[idx] -= 1.0
+        else:
+            grad[np.arange(n), idx] -= 1.0
+        return grad * _scale(n, reduction)
+    y = _class_targets(log_p, target, "cross_entropy_grad")
+    return (grad * np.sum(y, axis=-1, keepdims=True) - y) * _scale(n, reduction)

@@ -69,7 +69,7 @@ class Parameter:
         return self.data.shape
 
     def zero_grad(self) -> None:
-        self.grad = np.zeros_like(self.data)
+        self.grad = np.zeros(self.data.shape)
 
     def __repr__(self) -> str:
         name = f"{self.name}, " if self.name else ""
@@ -239,16 +239,17 @@ class _Elementwise(Module):
         return np.asarray(grad_output, dtype=float) * self._df(self._saved("_x"))
 
 
-class ReLU(_Elementwise):
+class ReLU(Module):
     """max(0, x). Backward lets the gradient through where x > 0 and blocks it elsewhere."""
 
     _x = None
 
-    def _f(self, x):
-        return np.maximum(x, 0.0)
+    def forward(self, x):
+        self._x = np.asarray(x, dtype=float)
+        return np.maximum(self._x, 0.0)
 
-    def _df(self, x):
-        return (x > 0).astype(float)
+    def backward(self, grad_output):
+        return np.where(self._saved("_x") > 0, grad_output, 0.0)
 
 
 class LeakyReLU(_Elementwise):
@@ -421,11 +422,10 @@ class CrossEntropyLoss(_Loss):
     famously simple (softmax(logits) - one_hot(target)) / N.
     """
 
-    def _value(self, a, b):
-        return F.cross_entropy(a, b, self.reduction)
-
-    def _gradient(self, a, b):
-        return F.cross_entropy_grad(a, b, self.reduction)
+    def forward(self, input, target):
+        log_p = F.log_softmax(F._check_logits(input, "CrossEntropyLoss"))
+        self._grad = F.log_softmax_nll_grad(log_p, target, self.reduction)
+        return F.nll_loss(log_p, target, self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):

@@ -79,10 +79,6 @@ class Optimizer:
     def _zeros(p):
         return np.zeros_like(p.data) if isinstance(p, Parameter) else 0.0
 
-    @staticmethod
-    def _sqrt(x):
-        return np.sqrt(x) if isinstance(x, np.ndarray) else math.sqrt(x)
-
     def zero_grad(self) -> None:
         """Set every parameter's gradient to zero before the next backward pass."""
         for p in self.params:
@@ -135,7 +131,7 @@ class RMSprop(Optimizer):
         for i, p in enumerate(self.params):
             g = p.grad
             s = self.state[i] = self.alpha * self.state[i] + (1 - self.alpha) * g * g
-            p.data -= self.lr * g / (self._sqrt(s) + self.eps)
+            p.data -= self.lr * g / (s**0.5 + self.eps)
 
 
 class Adam(Optimizer):
@@ -169,7 +165,9 @@ class Adam(Optimizer):
             g = p.grad
             m = self.state[i] = b1 * self.state[i] + (1 - b1) * g
             v = self.second[i] = b2 * self.second[i] + (1 - b2) * g * g
-            p.data -= self.lr * (m / c1) / (self._sqrt(v / c2) + self.eps)
+            # lr·m̂/(√v̂ + ε) with the corrections folded into two numbers:
+            # m̂ = m/c1 and √v̂ = √v/√c2, so fewer array operations run.
+            p.data -= (self.lr / c1) * m / (v**0.5 / c2**0.5 + self.eps)
 
 
 # ------------------------------------------------------------------ schedules

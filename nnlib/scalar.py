@@ -48,7 +48,7 @@ class Neuron(Module):
         return [*self.w, self.b]
 
     def __repr__(self):
-        return f"{'ReLU' if self.nonlin else 'Linear'}Neuron({len(self.w)})"
+        return f"Neuron({len(self.w)} inputs, {'ReLU' if self.nonlin else 'linear'})"
 
 
 class Layer(Module):
@@ -57,16 +57,17 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, nonlin: bool = True, rng=0):
         g = _generator(rng)
         self.neurons = [Neuron(nin, nonlin, g) for _ in range(nout)]
+        self.nonlin = nonlin
 
-    def __call__(self, x):
-        out = [n(x) for n in self.neurons]
-        return out[0] if len(out) == 1 else out
+    def __call__(self, x) -> list[Value]:
+        return [n(x) for n in self.neurons]
 
     def parameters(self):
         return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self):
-        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+        kind = "ReLU" if self.nonlin else "linear"
+        return f"Layer({len(self.neurons[0].w)} -> {len(self.neurons)}, {kind})"
 
 
 class MLP(Module):
@@ -84,14 +85,16 @@ class MLP(Module):
         ]
 
     def __call__(self, x):
+        """The outputs for one example ``x`` (a list of numbers or Values): a single
+        Value when the last layer has one neuron, else a list of Values."""
         x = [xi if isinstance(xi, Value) else Value(float(xi)) for xi in x]
         for layer in self.layers:
             x = layer(x)
-            x = x if isinstance(x, list) else [x]
         return x[0] if len(x) == 1 else x
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self):
-        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+        sizes = [len(self.layers[0].neurons[0].w)] + [len(la.neurons) for la in self.layers]
+        return f"MLP({' -> '.join(map(str, sizes))})"

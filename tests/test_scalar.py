@@ -28,8 +28,10 @@ def test_mlp_shapes_parameters_and_zero_grad():
     model.zero_grad()
     assert all(p.grad == 0 for p in model.parameters())
     assert len(MLP(3, [4, 2], rng=0)([1.0, 2.0, 3.0])) == 2
-    assert "ReLUNeuron(2)" in repr(model) and "LinearNeuron(16)" in repr(model)
-    assert isinstance(Layer(2, 3, rng=0)([1.0, 1.0]), list)
+    assert repr(model) == "MLP(2 -> 16 -> 16 -> 1)"
+    assert repr(model.layers[0]) == "Layer(2 -> 16, ReLU)"
+    assert repr(model.layers[2].neurons[0]) == "Neuron(16 inputs, linear)"
+    assert len(Layer(2, 3, rng=0)([1.0, 1.0])) == 3
 
 
 def test_mlp_is_seeded():
