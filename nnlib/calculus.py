@@ -26,10 +26,14 @@ FORWARD_H = 1e-8
 CENTRAL_H = 1e-5
 
 
-def _check_h(h) -> float:
-    if isinstance(h, bool) or not isinstance(h, int | float) or not math.isfinite(h) or h <= 0:
-        raise ValueError(f"the step h must be a positive finite number, got {h!r}")
-    return float(h)
+def _check_h(h):
+    """h as a float (or a float array, to try many steps at once), if every h is > 0."""
+    if isinstance(h, np.ndarray) and h.dtype.kind in "fi":
+        if h.size and np.all(np.isfinite(h)) and np.all(h > 0):
+            return h.astype(float)
+    elif not isinstance(h, bool) and isinstance(h, int | float) and math.isfinite(h) and h > 0:
+        return float(h)
+    raise ValueError(f"the step h must be a positive finite number, got {h!r}")
 
 
 def forward_difference(f: Callable, x, h: float = FORWARD_H):

@@ -92,3 +92,108 @@ def ch00_find_x(answer) -> Feedback:
     return wrong(
         f"f({answer:g}) = {answer * answer:g}, not 4. Move the slider until the readout says 4.00."
     )
+
+
+# ----------------------------------------------------------------- chapter 01
+
+
+def _close(a, b, rel=1e-6, abs_tol=1e-9) -> bool:
+    return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
+
+
+@register("01.secant_slope")
+def ch01_secant_slope(answer) -> Feedback:
+    """Chapter 01: the secant slope of f(x) = x³ from x = 2 to x = 2.1."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, 12.61, rel=1e-4):
+        return correct(
+            "(2.1³ - 2³) / 0.1 = (9.261 - 8) / 0.1 = 12.61: a bit more than the true slope 12, "
+            "because the curve keeps getting steeper between 2 and 2.1."
+        )
+    if _close(answer, 12.0, rel=1e-4):
+        return wrong(
+            "12 is the derivative 3x² at x = 2, the limit. We asked for the secant with h = 0.1."
+        )
+    if _close(answer, 1.261, rel=1e-4):
+        return wrong(
+            "1.261 is the rise f(2.1) - f(2). A slope is rise over run: divide by h = 0.1."
+        )
+    if _close(answer, 12.01, rel=1e-4):
+        return wrong("12.01 is the central quotient (from 1.9 to 2.1). Use the points 2 and 2.1.")
+    return wrong("Compute (f(2.1) - f(2)) / 0.1 with f(x) = x³.")
+
+
+def _probe(fn, *args):
+    try:
+        return fn(*args), None
+    except Exception as e:  # the learner's code may raise anything; report it kindly
+        return None, f"{type(e).__name__}: {e}"
+
+
+@register("01.central_difference")
+def ch01_central_difference(fn) -> Feedback:
+    """Chapter 01: a function central(f, x, h) returning (f(x + h) - f(x - h)) / (2h)."""
+    if fn is None:
+        return NOT_DONE
+    if not callable(fn):
+        return wrong(f"Expected a function central(f, x, h), got {fn!r}.")
+    cases = [(lambda x: x**3, 2.0, 0.1), (math.sin, 1.0, 1e-3), (math.exp, 0.0, 0.5)]
+    for f, x, h in cases:
+        got, error = _probe(fn, f, x, h)
+        if error:
+            return wrong(f"Calling your function with h = {h} raised {error}.")
+        want = (f(x + h) - f(x - h)) / (2 * h)
+        if not _is_number(got):
+            return wrong(f"Your function should return a number, it returned {got!r}.")
+        if _close(got, want):
+            continue
+        if _close(got, 2 * want):
+            return wrong("Off by a factor of 2: the two points are 2h apart, so divide by 2h.")
+        if _close(got, (f(x + h) - f(x)) / h):
+            return wrong("That is the forward difference. Use f(x + h) and f(x - h).")
+        return wrong(f"For f(x) = x³ at x = 2, h = 0.1 we expect 12.01; yours gave {got!r}.")
+    return correct(
+        "Your central difference matches (f(x + h) - f(x - h)) / 2h on three functions."
+    )
+
+
+def _forward_error_exp(h: float) -> float:
+    return abs((math.exp(h) - 1.0) / h - 1.0)
+
+
+@register("01.best_h")
+def ch01_best_h(answer) -> Feedback:
+    """Chapter 01: the power of ten h with the smallest forward-difference error for eˣ at 0."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer) or answer <= 0:
+        return wrong(f"Expected a positive step such as 1e-5, got {answer!r}.")
+    best = min(_forward_error_exp(10.0**-k) for k in range(1, 16))
+    err = _forward_error_exp(answer)
+    if err <= 10 * best:
+        return correct(
+            f"h = {answer:.0e} gives an error of {err:.1e}, within a factor of 10 of the best "
+            f"({best:.1e}). Around 1e-8 = √(machine epsilon) the two errors balance."
+        )
+    if answer < 1e-9:
+        return wrong(f"At h = {answer:.0e} round-off dominates (error {err:.1e}): try a larger h.")
+    return wrong(f"At h = {answer:.0e} the secant still bends away (error {err:.1e}): go smaller.")
+
+
+@register("01.error_ratio")
+def ch01_error_ratio(answer) -> Feedback:
+    """Chapter 01: how much the central-difference error shrinks when h shrinks tenfold."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number such as 10, got {answer!r}.")
+    if 80 <= answer <= 120:
+        return correct("About 100: the central error is of order h², and (1/10)² = 1/100.")
+    if 8 <= answer <= 12:
+        return wrong(
+            "10 is the forward difference's factor (error of order h). Central is better."
+        )
+    return wrong("Measure it: compute the central error for h = 1e-2 and h = 1e-3 and divide.")

@@ -18,8 +18,26 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullLocator
 
-__all__ = ["Explorer", "slider", "square_explorer", "square_readout"]
+from nnlib.calculus import central_difference, forward_difference
+from nnlib.plots import COLORS, figure_png, new_figure
+
+__all__ = [
+    "FUNCTIONS",
+    "Explorer",
+    "difference_errors",
+    "dropdown",
+    "error_explorer",
+    "log_slider",
+    "secant_explorer",
+    "secant_readout",
+    "slider",
+    "square_explorer",
+    "square_readout",
+]
 
 
 def slider(
@@ -47,32 +65,42 @@ def slider(
 
 
 class Explorer:
-    """Sliders plus a readout, wired to a pure function.
+    """Sliders, a readout and (optionally) a figure, wired to a pure function.
 
     ``compute(**slider_values)`` returns a result (any object); ``render(result)``
-    turns it into the HTML shown under the sliders. Moving any slider runs
-    both again. ``result`` always holds the latest result.
+    turns it into the HTML shown under the sliders; ``draw(result)``, when a
+    ``figure`` is given, updates that figure's artists in place, and the
+    explorer shows the figure as a PNG image. Moving any slider runs all of
+    them again; ``result`` always holds the latest result.
     """
 
     def __init__(
         self,
         sliders: Mapping[str, widgets.ValueWidget],
         compute: Callable[..., object],
-        render: Callable[[object], str],
+        render: Callable[[object], str] | None = None,
         *,
+        figure: Figure | None = None,
+        draw: Callable[[object], None] | None = None,
         title: str = "",
-        extra: list[widgets.Widget] | None = None,
     ):
         self.sliders = dict(sliders)
         self.compute = compute
         self.render = render
+        self.figure = figure
+        self.draw = draw
         self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png") if figure is not None else None
         self.result: object = None
-        children: list[widgets.Widget] = []
+        controls: list[widgets.Widget] = []
         if title:
-            children.append(widgets.HTML(f"<b>{title}</b>"))
-        children += [*self.sliders.values(), self.readout, *(extra or [])]
-        self.widget = widgets.VBox(children)
+            controls.append(widgets.HTML(f"<b>{title}</b>"))
+        controls += [*self.sliders.values(), self.readout]
+        if self.image is not None:
+            self.image.layout = widgets.Layout(max_width=f"{int(figure.get_figwidth() * 96)}px")
+            self.widget = widgets.VBox([widgets.VBox(controls), self.image])
+        else:
+            self.widget = widgets.VBox(controls)
         for s in self.sliders.values():
             s.observe(self._changed, names="value")
         self.update()
@@ -84,13 +112,45 @@ class Explorer:
     def update(self) -> None:
         """Recompute from the sliders and refresh what is shown."""
         self.result = self.compute(**self.values())
-        self.readout.value = self.render(self.result)
+        if self.render is not None:
+            self.readout.value = self.render(self.result)
+        if self.figure is not None:
+            if self.draw is not None:
+                self.draw(self.result)
+            self.image.value = figure_png(self.figure)
+            # Lay the figure out once; later redraws keep that layout (3x faster).
+            self.figure.set_layout_engine("none")
 
     def _changed(self, _change) -> None:
         self.update()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def log_slider(description: str, value: float, min_exp: float, max_exp: float, step=0.05):
+    """A slider that moves in powers of ten, for step sizes like h = 10⁻⁸ … 1."""
+    return widgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=min_exp,
+        max=max_exp,
+        step=step,
+        description=description,
+        readout_format=".1e",
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="420px"),
+    )
+
+
+def dropdown(description: str, options, value=None):
+    """A labelled drop-down list."""
+    return widgets.Dropdown(
+        options=options,
+        value=value if value is not None else next(iter(options)),
+        description=description,
+        style={"description_width": "initial"},
+    )
 
 
 # ----------------------------------------------------------------- chapter 00
@@ -111,4 +171,166 @@ def square_explorer(x: float = 1.5) -> Explorer:
             f"f(x) = x² = <b>{r['y']:.2f}</b>, &nbsp; slope 2x = <b>{r['slope']:.2f}</b></span>"
         ),
         title="Move the slider: f(x) = x²",
+    )
+
+
+# ----------------------------------------------------------------- chapter 01
+
+#: Functions the chapter 01 explorers offer, each with its exact derivative.
+FUNCTIONS = {
+    "x²": (np.square, lambda x: 2 * x),
+    "x³": (lambda x: x**3, lambda x: 3 * x**2),
+    "sin(x)": (np.sin, np.cos),
+    "eˣ": (np.exp, np.exp),
+}
+
+
+def _function(name: str):
+    if name not in FUNCTIONS:
+        raise ValueError(f"function must be one of {list(FUNCTIONS)}, got {name!r}")
+    return FUNCTIONS[name]
+
+
+def secant_readout(function: str, x: float, h: float) -> dict[str, float]:
+    """The secant of ``function`` from x to x + h, next to the true derivative at x.
+
+    Returns the two points, the forward difference quotient (the secant's
+    slope), the central quotient, the exact derivative and the errors.
+    """
+    f, df = _function(function)
+    fx, fxh = float(f(x)), float(f(x + h))
+    secant = forward_difference(f, x, h)
+    central = central_difference(f, x, h)
+    exact = float(df(x))
+    return {
+        "x": x,
+        "h": h,
+        "fx": fx,
+        "fxh": fxh,
+        "secant": float(secant),
+        "central": float(central),
+        "derivative": exact,
+        "secant_error": float(secant - exact),
+        "central_error": float(central - exact),
+    }
+
+
+def secant_explorer(function: str = "x²", x: float = 1.0, h: float = 1.0) -> Explorer:
+    """Sliders for x and h: watch the secant through x and x + h turn into the tangent."""
+    fig, ax = new_figure(6.4, 4.0)
+    grid = np.linspace(-3, 3, 301)
+    (curve,) = ax.plot([], [], color=COLORS["blue"], lw=2, label="f(x)")
+    (secant,) = ax.plot(
+        [], [], color=COLORS["vermillion"], lw=1.8, label="secant through x and x + h"
+    )
+    (tangent,) = ax.plot([], [], color=COLORS["black"], lw=1.2, ls="--", label="tangent at x")
+    (points,) = ax.plot([], [], "o", color=COLORS["vermillion"], ms=6)
+    ax.set(xlim=(-3, 3), xlabel="x", ylabel="f(x)")
+    ax.legend(loc="upper left", fontsize=8)
+
+    def draw(r):
+        f, _ = _function(sliders["function"].value)
+        ys = f(grid)
+        curve.set_data(grid, ys)
+        lo, hi = float(ys.min()), float(ys.max())
+        pad = 0.15 * (hi - lo)
+        ax.set_ylim(lo - pad, hi + pad)
+        secant.set_data(grid, r["fx"] + r["secant"] * (grid - r["x"]))
+        tangent.set_data(grid, r["fx"] + r["derivative"] * (grid - r["x"]))
+        points.set_data([r["x"], r["x"] + r["h"]], [r["fx"], r["fxh"]])
+        ax.set_title(
+            f"{sliders['function'].value}: secant slope {r['secant']:.4f}, "
+            f"derivative {r['derivative']:.4f}",
+            fontsize=10,
+        )
+
+    sliders = {
+        "function": dropdown("function", list(FUNCTIONS), function),
+        "x": slider("x", x, -2.0, 2.0, 0.05),
+        "h": log_slider("h", h, -4, 0.3),
+    }
+    return Explorer(
+        sliders,
+        secant_readout,
+        lambda r: (
+            f"(f(x + h) - f(x)) / h = <b>{r['secant']:.6f}</b> &nbsp; "
+            f"true derivative f'(x) = <b>{r['derivative']:.6f}</b> &nbsp; "
+            f"error {r['secant_error']:+.2e}"
+        ),
+        figure=fig,
+        draw=draw,
+        title="Shrink h: the secant turns into the tangent",
+    )
+
+
+_HS = np.logspace(-16, 0, 161)
+
+
+def difference_errors(function: str, x: float, h: float) -> dict:
+    """Errors of the forward and central quotients over h = 1e-16 … 1, and at ``h``.
+
+    Also the h (on that grid) where each error is smallest: the bottom of the U.
+    """
+    f, df = _function(function)
+    exact = float(df(x))
+    fwd = np.abs(forward_difference(f, x, _HS) - exact)
+    cen = np.abs(central_difference(f, x, _HS) - exact)
+    here = secant_readout(function, x, h)
+    return {
+        "hs": _HS,
+        "forward": fwd,
+        "central": cen,
+        "h": h,
+        "forward_at_h": abs(here["secant_error"]),
+        "central_at_h": abs(here["central_error"]),
+        "best_forward_h": float(_HS[np.argmin(fwd)]),
+        "best_central_h": float(_HS[np.argmin(cen)]),
+    }
+
+
+def error_explorer(function: str = "sin(x)", x: float = 1.0, h: float = 1e-3) -> Explorer:
+    """The U-shaped error of difference quotients against h, on log-log axes."""
+    fig, ax = new_figure(6.4, 4.0)
+    tiny = 1e-18  # an error of exactly 0 cannot sit on a log axis; draw it at the floor
+    (fwd_line,) = ax.loglog(
+        [], [], color=COLORS["vermillion"], label="forward  (f(x+h) - f(x)) / h"
+    )
+    (cen_line,) = ax.loglog([], [], color=COLORS["blue"], label="central  (f(x+h) - f(x-h)) / 2h")
+    (fwd_dot,) = ax.loglog([], [], "o", color=COLORS["vermillion"], ms=7)
+    (cen_dot,) = ax.loglog([], [], "s", color=COLORS["blue"], ms=7)
+    marker = ax.axvline(h, color=COLORS["grey"], lw=1, ls=":")
+    ax.set(xlim=(1e-16, 1), ylim=(1e-17, 10), xlabel="step h", ylabel="|error| of the slope")
+    powers = FuncFormatter(lambda v, _: f"1e{round(np.log10(v))}")  # plain text: fast to draw
+    ax.xaxis.set_major_formatter(powers)
+    ax.yaxis.set_major_formatter(powers)
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.legend(loc="upper center", fontsize=8)
+
+    def draw(r):
+        fwd_line.set_data(r["hs"], np.maximum(r["forward"], tiny))
+        cen_line.set_data(r["hs"], np.maximum(r["central"], tiny))
+        fwd_dot.set_data([r["h"]], [max(r["forward_at_h"], tiny)])
+        cen_dot.set_data([r["h"]], [max(r["central_at_h"], tiny)])
+        marker.set_xdata([r["h"], r["h"]])
+        name, x0 = sliders["function"].value, sliders["x"].value
+        ax.set_title(f"Error of the numerical derivative of {name} at x = {x0:g}", fontsize=10)
+
+    sliders = {
+        "function": dropdown("function", list(FUNCTIONS), function),
+        "x": slider("x", x, -2.0, 2.0, 0.05),
+        "h": log_slider("h", h, -16, 0, step=0.1),
+    }
+    return Explorer(
+        sliders,
+        difference_errors,
+        lambda r: (
+            f"at h = {r['h']:.1e}: forward error <b>{r['forward_at_h']:.1e}</b>, "
+            f"central error <b>{r['central_at_h']:.1e}</b><br>"
+            f"smallest error at h ≈ {r['best_forward_h']:.0e} (forward), "
+            f"{r['best_central_h']:.0e} (central)"
+        ),
+        figure=fig,
+        draw=draw,
+        title="Too big an h bends the slope; too small an h drowns it in round-off",
     )

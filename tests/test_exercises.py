@@ -1,7 +1,10 @@
 """Exercise checks: accept the solution, reject a typical slip with a helpful hint."""
 
+import math
+
 import pytest
 
+from nnlib import exercises as ex
 from nnlib.exercises import CHECKS, Feedback, ch00_find_x
 
 
@@ -39,3 +42,51 @@ def test_feedback_renders_as_text_and_html():
 
 def test_checks_are_registered_by_chapter():
     assert CHECKS["00.find_x"] is ch00_find_x
+
+
+# ----------------------------------------------------------------- chapter 01
+
+
+def test_ch01_secant_slope():
+    assert ex.ch01_secant_slope((2.1**3 - 8) / 0.1).passed
+    assert "derivative" in ex.ch01_secant_slope(12).message
+    assert "divide by h" in ex.ch01_secant_slope(1.261).message
+    assert "central" in ex.ch01_secant_slope(12.01).message
+    assert ex.ch01_secant_slope(5).passed is False
+    assert ex.ch01_secant_slope("12.61").passed is False
+    assert ex.ch01_secant_slope(None).passed is None
+
+
+def test_ch01_central_difference():
+    assert ex.ch01_central_difference(lambda f, x, h: (f(x + h) - f(x - h)) / (2 * h)).passed
+    assert (
+        "factor of 2"
+        in ex.ch01_central_difference(lambda f, x, h: (f(x + h) - f(x - h)) / h).message
+    )
+    assert (
+        "forward difference"
+        in ex.ch01_central_difference(lambda f, x, h: (f(x + h) - f(x)) / h).message
+    )
+    assert "raised ZeroDivisionError" in ex.ch01_central_difference(lambda f, x, h: 1 / 0).message
+    assert "return a number" in ex.ch01_central_difference(lambda f, x, h: "12").message
+    assert "we expect 12.01" in ex.ch01_central_difference(lambda f, x, h: 0.0).message
+    assert ex.ch01_central_difference(3).passed is False
+    assert ex.ch01_central_difference(None).passed is None
+
+
+def test_ch01_best_h():
+    candidates = [10.0**-k for k in range(1, 16)]
+    best = min(candidates, key=lambda h: abs((math.exp(h) - 1) / h - 1))
+    assert ex.ch01_best_h(best).passed
+    assert "round-off" in ex.ch01_best_h(1e-14).message
+    assert "go smaller" in ex.ch01_best_h(1e-2).message
+    assert ex.ch01_best_h(-1).passed is False
+    assert ex.ch01_best_h(None).passed is None
+
+
+def test_ch01_error_ratio():
+    assert ex.ch01_error_ratio(100).passed
+    assert "forward" in ex.ch01_error_ratio(10).message
+    assert ex.ch01_error_ratio(2).passed is False
+    assert ex.ch01_error_ratio([100]).passed is False
+    assert ex.ch01_error_ratio(None).passed is None
