@@ -197,3 +197,95 @@ def ch01_error_ratio(answer) -> Feedback:
             "10 is the forward difference's factor (error of order h). Central is better."
         )
     return wrong("Measure it: compute the central error for h = 1e-2 and h = 1e-3 and divide.")
+
+
+# ----------------------------------------------------------------- chapter 02
+
+
+@register("02.product_rule")
+def ch02_product_rule(answer) -> Feedback:
+    """Chapter 02: the derivative of x²·sin(x) at x = 1."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    s, c = math.sin(1.0), math.cos(1.0)
+    if _close(answer, 2 * s + c, rel=1e-3):
+        return correct(f"(x²)'·sin x + x²·(sin x)' = 2·sin 1 + cos 1 = {2 * s + c:.4f}.")
+    if _close(answer, 2 * c, rel=1e-3):
+        return wrong(
+            "That multiplies the two derivatives (2x · cos x). The product rule adds two terms."
+        )
+    if _close(answer, 2 * s, rel=1e-3) or _close(answer, c, rel=1e-3):
+        return wrong("Only one term of the product rule: (fg)' = f'·g + f·g'. Add the other one.")
+    return wrong(
+        "Use (fg)' = f'·g + f·g' with f = x², g = sin x, at x = 1; "
+        "check with nnlib.calculus.derivative."
+    )
+
+
+def _pair(answer):
+    try:
+        a, b = answer
+        return (float(a), float(b)) if _is_number(a) and _is_number(b) else None
+    except (TypeError, ValueError):
+        return None
+
+
+@register("02.gradient")
+def ch02_gradient(answer) -> Feedback:
+    """Chapter 02: the gradient of f(x, y) = x²·y at (1, 2), as (∂f/∂x, ∂f/∂y)."""
+    if answer is None:
+        return NOT_DONE
+    pair = _pair(answer)
+    if pair is None:
+        return wrong(f"Expected a pair of numbers (df_dx, df_dy), got {answer!r}.")
+    if _close(pair[0], 4.0) and _close(pair[1], 1.0):
+        return correct("∂f/∂x = 2xy = 4 and ∂f/∂y = x² = 1: (4, 1).")
+    if _close(pair[0], 1.0) and _close(pair[1], 4.0):
+        return wrong("The right numbers in the wrong order: ∂f/∂x comes first.")
+    if _close(pair[0], 2.0):
+        return wrong("∂f/∂x treats y as a constant but keeps it: 2x·y, not 2x.")
+    return wrong("Differentiate with respect to one variable at a time, holding the other fixed.")
+
+
+@register("02.chain")
+def ch02_chain(answer) -> Feedback:
+    """Chapter 02: dM/da for M = d² in the chapter's graph (a = 2, b = -3, c = 10)."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    # M = d², d = e + c, e = a·b: dM/da = 2d · 1 · b = 2·4·(-3)
+    if _close(answer, -24.0):
+        return correct("dM/dd = 2d = 8, dd/de = 1, de/da = b = -3: 8 · 1 · (-3) = -24.")
+    if _close(answer, -3.0):
+        return wrong(
+            "-3 is only the local derivative de/da = b. Multiply by everything downstream."
+        )
+    if _close(answer, 8.0):
+        return wrong("8 is dM/dd. Keep going back through d = e + c and e = a·b.")
+    if _close(answer, 24.0):
+        return wrong("Check the sign: b = -3.")
+    return wrong("Chain rule: dM/da = dM/dd · dd/de · de/da. Check by nudging a in code.")
+
+
+@register("02.local_vs_gradient")
+def ch02_local_vs_gradient(answer) -> Feedback:
+    """Chapter 02: (local derivative de/db, gradient dL/db) in the chapter's graph."""
+    if answer is None:
+        return NOT_DONE
+    pair = _pair(answer)
+    if pair is None:
+        return wrong(f"Expected a pair (local, gradient), got {answer!r}.")
+    if _close(pair[0], 2.0) and _close(pair[1], -4.0):
+        return correct("de/db = a = 2 looks only at e = a·b; dL/db = dL/de · de/db = -2 · 2 = -4.")
+    if _close(pair[0], -4.0) and _close(pair[1], 2.0):
+        return wrong(
+            "Swapped: the local derivative is the small one-step number, e = a·b gives de/db = a."
+        )
+    if _close(pair[0], pair[1]):
+        return wrong("They differ: the gradient multiplies the local derivative by dL/de = -2.")
+    return wrong(
+        "Local: how e moves when b moves (e = a·b). Gradient: how L moves (nudge b and see)."
+    )

@@ -69,7 +69,7 @@ def contour_with_gradients(
     """Contours of f(x, y) with the gradient drawn as arrows on a grid.
 
     ``f`` and ``grad`` take arrays x, y; ``grad`` returns (df/dx, df/dy).
-    Returns the contour set (for a colour bar).
+    Returns the contour set and the arrows, so that a caller can remove them.
     """
     xs, ys = np.linspace(*xlim, 200), np.linspace(*ylim, 200)
     X, Y = np.meshgrid(xs, ys)
@@ -77,6 +77,6 @@ def contour_with_gradients(
     ax.clabel(cs, fontsize=7, fmt="%.3g")
     qx, qy = np.meshgrid(np.linspace(*xlim, arrows), np.linspace(*ylim, arrows))
     gx, gy = grad(qx, qy)
-    ax.quiver(qx, qy, gx, gy, color=COLORS["grey"], angles="xy", width=0.004, alpha=0.8)
+    arrows = ax.quiver(qx, qy, gx, gy, color=COLORS["grey"], angles="xy", width=0.004, alpha=0.8)
     ax.set_aspect("equal")
-    return cs
+    return cs, arrows

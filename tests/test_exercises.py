@@ -90,3 +90,43 @@ def test_ch01_error_ratio():
     assert ex.ch01_error_ratio(2).passed is False
     assert ex.ch01_error_ratio([100]).passed is False
     assert ex.ch01_error_ratio(None).passed is None
+
+
+# ----------------------------------------------------------------- chapter 02
+
+
+def test_ch02_product_rule():
+    assert ex.ch02_product_rule(2 * math.sin(1) + math.cos(1)).passed
+    assert "multiplies the two derivatives" in ex.ch02_product_rule(2 * math.cos(1)).message
+    assert "Only one term" in ex.ch02_product_rule(2 * math.sin(1)).message
+    assert ex.ch02_product_rule(0.0).passed is False
+    assert ex.ch02_product_rule("2.22").passed is False
+    assert ex.ch02_product_rule(None).passed is None
+
+
+def test_ch02_gradient():
+    assert ex.ch02_gradient((4, 1)).passed and ex.ch02_gradient([4.0, 1.0]).passed
+    assert "wrong order" in ex.ch02_gradient((1, 4)).message
+    assert "keeps it" in ex.ch02_gradient((2, 1)).message
+    assert ex.ch02_gradient((0, 0)).passed is False
+    assert "pair of numbers" in ex.ch02_gradient(4).message
+    assert ex.ch02_gradient(None).passed is None
+
+
+def test_ch02_chain():
+    assert ex.ch02_chain(-24).passed
+    assert "local derivative" in ex.ch02_chain(-3).message
+    assert "dM/dd" in ex.ch02_chain(8).message
+    assert "sign" in ex.ch02_chain(24).message
+    assert ex.ch02_chain(1).passed is False
+    assert ex.ch02_chain([1]).passed is False
+    assert ex.ch02_chain(None).passed is None
+
+
+def test_ch02_local_vs_gradient():
+    assert ex.ch02_local_vs_gradient((2, -4)).passed
+    assert "Swapped" in ex.ch02_local_vs_gradient((-4, 2)).message
+    assert "They differ" in ex.ch02_local_vs_gradient((2, 2)).message
+    assert ex.ch02_local_vs_gradient((1, 5)).passed is False
+    assert ex.ch02_local_vs_gradient("2,-4").passed is False
+    assert ex.ch02_local_vs_gradient(None).passed is None
