@@ -1,6 +1,7 @@
 """Shared test set-up: figures never open windows, and paths start at the repository root."""
 
 import os
+import statistics
 from pathlib import Path
 
 import pytest
@@ -13,3 +14,20 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the browser tests' slider-latency table (tests/browser), if they ran."""
+    from tests.browser.conftest import ARTIFACTS, LATENCIES
+
+    if not LATENCIES:
+        return
+    tr = terminalreporter
+    tr.section("slider latency in JupyterLab (key press to output changed)")
+    tr.write_line(f"{'chapter':<22} {'widget':<60} {'median':>8} {'worst':>8}")
+    for chapter, widget, times in LATENCIES:
+        ms = [t * 1000 for t in times]
+        tr.write_line(
+            f"{chapter:<22} {widget[:60]:<60} {statistics.median(ms):>6.0f}ms {max(ms):>6.0f}ms"
+        )
+    tr.write_line(f"({len(LATENCIES[0][2])} key presses per widget; screenshots in {ARTIFACTS})")

@@ -19,13 +19,14 @@ MAX_SECONDS = 15  # per run of a whole chapter, on a 2-core machine
 def _visible_text(cell) -> list[str]:
     """What a learner reads in a cell's output: printed text, plain and HTML results.
 
-    Widget outputs are left out: they carry a fresh model id each run.
+    Widget outputs are left out: they carry a fresh model id each run. Printed
+    text is joined into one string, since the kernel may split it into several
+    messages differently from run to run.
     """
-    out = []
+    printed = "".join(o["text"] for o in cell.get("outputs", []) if o["output_type"] == "stream")
+    out = [printed]
     for o in cell.get("outputs", []):
-        if o["output_type"] == "stream":
-            out.append(o["text"])
-        elif o["output_type"] in ("execute_result", "display_data"):
+        if o["output_type"] in ("execute_result", "display_data"):
             data = o["data"]
             if "application/vnd.jupyter.widget-view+json" in data:
                 continue
