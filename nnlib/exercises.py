@@ -289,3 +289,88 @@ def ch02_local_vs_gradient(answer) -> Feedback:
     return wrong(
         "Local: how e moves when b moves (e = a·b). Gradient: how L moves (nudge b and see)."
     )
+
+
+# ----------------------------------------------------------------- chapter 03
+
+
+@register("03.neuron_output")
+def ch03_neuron_output(answer) -> Feedback:
+    """Chapter 03: (z, ReLU(z)) for inputs [1, -2, 3], weights [0.4, 0.5, -1], bias 2."""
+    if answer is None:
+        return NOT_DONE
+    pair = _pair(answer)
+    if pair is None:
+        return wrong(f"Expected a pair (z, relu_of_z), got {answer!r}.")
+    z, a = pair
+    if _close(z, -1.6) and _close(a, 0.0):
+        return correct("z = 0.4 - 1 - 3 + 2 = -1.6, and ReLU turns any negative z into 0.")
+    if _close(z, -3.6):
+        return wrong("z = -3.6 leaves out the bias: add b = 2.")
+    if _close(z, -1.6):
+        return wrong("z is right; ReLU(z) = max(0, z), so for a negative z it is 0.")
+    return wrong("Multiply each input by its weight, add them up, then add the bias.")
+
+
+@register("03.loan_boundary")
+def ch03_loan_boundary(answer) -> Feedback:
+    """Chapter 03: the credit score on the loan neuron's boundary at income 100."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, 50.0):
+        return correct("Set z = 0: 2·score = 150 - 0.5·100, so score = 75 - 25 = 50.")
+    if _close(answer, 75.0):
+        return wrong("75 is the boundary at income 0. Subtract 0.25 × income.")
+    if _close(answer, 100.0):
+        return wrong("Solve 0.5·income + 2·score - 150 = 0 for score: divide by 2 at the end.")
+    return wrong("On the boundary z = 0: solve 0.5·100 + 2·score - 150 = 0 for score.")
+
+
+def _gate_hits(weights, targets):
+    w1, w2, b = weights
+    return [
+        int(w1 * x1 + w2 * x2 + b > 0) for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]
+    ] == targets
+
+
+@register("03.and_gate")
+def ch03_and_gate(answer) -> Feedback:
+    """Chapter 03: weights (w1, w2, b) with which one neuron (z > 0) computes AND."""
+    if answer is None:
+        return NOT_DONE
+    try:
+        w1, w2, b = (float(v) for v in answer)
+    except (TypeError, ValueError):
+        return wrong(f"Expected three numbers (w1, w2, b), got {answer!r}.")
+    if _gate_hits((w1, w2, b), [0, 0, 0, 1]):
+        return correct(
+            f"z = {w1:g}·x1 + {w2:g}·x2 + {b:g} is positive only at (1, 1): that is AND."
+        )
+    if _gate_hits((w1, w2, b), [0, 1, 1, 1]):
+        return wrong("That neuron computes OR: (0, 1) and (1, 0) also get z > 0. Lower the bias.")
+    outputs = [int(w1 * x1 + w2 * x2 + b > 0) for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]]
+    return wrong(
+        f"Your neuron outputs {outputs} for (0,0), (0,1), (1,0), (1,1); AND is [0, 0, 0, 1]."
+    )
+
+
+@register("03.xor_best")
+def ch03_xor_best(answer) -> Feedback:
+    """Chapter 03: the largest fraction of the four XOR points one straight line gets right."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, 0.75) or _close(answer, 3.0):
+        return correct(
+            "3 of 4 (75%): any line that gets three right must put the fourth on the wrong side."
+        )
+    if _close(answer, 1.0) or _close(answer, 4.0):
+        return wrong(
+            "If some line got all four, XOR would be linearly separable. Try the search again."
+        )
+    if _close(answer, 0.5) or _close(answer, 2.0):
+        return wrong("A line can do better than half: put three points on their correct sides.")
+    return wrong("Give the best fraction (such as 0.5) or the count of points out of 4.")

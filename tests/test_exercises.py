@@ -130,3 +130,42 @@ def test_ch02_local_vs_gradient():
     assert ex.ch02_local_vs_gradient((1, 5)).passed is False
     assert ex.ch02_local_vs_gradient("2,-4").passed is False
     assert ex.ch02_local_vs_gradient(None).passed is None
+
+
+# ----------------------------------------------------------------- chapter 03
+
+
+def test_ch03_neuron_output():
+    assert ex.ch03_neuron_output((-1.6, 0.0)).passed
+    assert "bias" in ex.ch03_neuron_output((-3.6, 0)).message
+    assert "max(0, z)" in ex.ch03_neuron_output((-1.6, -1.6)).message
+    assert ex.ch03_neuron_output((1, 1)).passed is False
+    assert ex.ch03_neuron_output(-1.6).passed is False
+    assert ex.ch03_neuron_output(None).passed is None
+
+
+def test_ch03_loan_boundary():
+    assert ex.ch03_loan_boundary(50).passed
+    assert "income 0" in ex.ch03_loan_boundary(75).message
+    assert "divide by 2" in ex.ch03_loan_boundary(100).message
+    assert ex.ch03_loan_boundary(10).passed is False
+    assert ex.ch03_loan_boundary("50").passed is False
+    assert ex.ch03_loan_boundary(None).passed is None
+
+
+def test_ch03_and_gate():
+    assert ex.ch03_and_gate((1, 1, -1.5)).passed
+    assert ex.ch03_and_gate([2.0, 3.0, -4.0]).passed
+    assert "OR" in ex.ch03_and_gate((1, 1, -0.5)).message
+    assert "[1, 1, 1, 1]" in ex.ch03_and_gate((1, 1, 1)).message
+    assert "three numbers" in ex.ch03_and_gate((1, 1)).message
+    assert ex.ch03_and_gate(None).passed is None
+
+
+def test_ch03_xor_best():
+    assert ex.ch03_xor_best(0.75).passed and ex.ch03_xor_best(3).passed
+    assert "linearly separable" in ex.ch03_xor_best(1.0).message
+    assert "better than half" in ex.ch03_xor_best(0.5).message
+    assert ex.ch03_xor_best(0.1).passed is False
+    assert ex.ch03_xor_best("3/4").passed is False
+    assert ex.ch03_xor_best(None).passed is None
