@@ -18,6 +18,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 __all__ = ["CHECKS", "Feedback", "ch00_find_x"]
 
 
@@ -374,3 +376,110 @@ def ch03_xor_best(answer) -> Feedback:
     if _close(answer, 0.5) or _close(answer, 2.0):
         return wrong("A line can do better than half: put three points on their correct sides.")
     return wrong("Give the best fraction (such as 0.5) or the count of points out of 4.")
+
+
+# ----------------------------------------------------------------- chapter 04
+
+#: The two linear layers of chapter 04's collapse exercise.
+CH04_W1 = [[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]]
+CH04_B1 = [1.0, 0.0, -2.0]
+CH04_W2 = [[2.0, 0.0, 1.0], [-1.0, 1.0, 0.5]]
+CH04_B2 = [0.5, -1.0]
+
+
+@register("04.sigmoid_slope")
+def ch04_sigmoid_slope(answer) -> Feedback:
+    """Chapter 04: the slope of the sigmoid at z = 2."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    s = 1 / (1 + math.exp(-2))
+    if _close(answer, s * (1 - s), rel=1e-3):
+        return correct(f"σ(2) = {s:.4f}, so σ'(2) = σ(2)(1 - σ(2)) = {s * (1 - s):.4f}.")
+    if _close(answer, 0.25, rel=1e-3):
+        return wrong("0.25 is the slope at z = 0, the steepest point. At z = 2 it is flatter.")
+    if _close(answer, s, rel=1e-3):
+        return wrong("That is σ(2), the value. The slope is σ(2)·(1 - σ(2)).")
+    return wrong("Use σ'(z) = σ(z)·(1 - σ(z)) with σ(2) = 1 / (1 + e⁻²).")
+
+
+def _array(x, shape):
+    try:
+        a = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return a if a.shape == shape else None
+
+
+@register("04.collapse")
+def ch04_collapse(answer) -> Feedback:
+    """Chapter 04: the one linear layer (W, b) equal to layer 2 after layer 1."""
+    if answer is None:
+        return NOT_DONE
+    try:
+        W, b = answer
+    except (TypeError, ValueError):
+        return wrong(f"Expected a pair (W, b), got {answer!r}.")
+    W, b = _array(W, (2, 2)), _array(b, (2,))
+    if W is None or b is None:
+        return wrong("W should be a 2×2 matrix and b a vector of 2 numbers.")
+    W1, b1, W2, b2 = (np.array(m) for m in (CH04_W1, CH04_B1, CH04_W2, CH04_B2))
+    W_ok, b_ok = np.allclose(W, W2 @ W1), np.allclose(b, W2 @ b1 + b2)
+    if W_ok and b_ok:
+        return correct("W = W2·W1 and b = W2·b1 + b2: two linear layers are one linear layer.")
+    if not W_ok and np.allclose(W, (W2 @ W1).T):
+        return wrong("That is W transposed: W2·W1 has one row per output of layer 2.")
+    if W_ok and np.allclose(b, b2):
+        return wrong("W is right. The first bias also passes through W2: b = W2·b1 + b2.")
+    if W_ok:
+        return wrong("W is right; check b = W2·b1 + b2.")
+    return wrong("Substitute: W2(W1x + b1) + b2 = (W2·W1)x + (W2·b1 + b2).")
+
+
+@register("04.softmax")
+def ch04_softmax(answer) -> Feedback:
+    """Chapter 04: softmax of the scores [1, 2, 3]."""
+    if answer is None:
+        return NOT_DONE
+    p = _array(answer, (3,))
+    if p is None:
+        return wrong(f"Expected three probabilities, got {answer!r}.")
+    e = np.exp([1.0, 2.0, 3.0])
+    want = e / e.sum()
+    if np.allclose(p, want, atol=1e-3):
+        return correct(
+            f"e^s / Σe^s = {np.round(want, 3).tolist()}: the largest score gets the most."
+        )
+    if np.allclose(p, np.array([1, 2, 3]) / 6, atol=1e-3):
+        return wrong("That divides the scores by their sum. Softmax exponentiates them first.")
+    if not math.isclose(float(p.sum()), 1.0, abs_tol=1e-3):
+        return wrong(f"Your numbers sum to {p.sum():.3f}; probabilities must sum to 1.")
+    return wrong("Compute e¹, e², e³ and divide each by their sum.")
+
+
+_PLACES = {  # place: (accepted names, hint when another name is given)
+    "hidden": (
+        {"relu", "leaky relu", "leaky_relu", "elu", "gelu"},
+        "Hidden layers want a cheap slope that does not saturate.",
+    ),
+    "binary_output": ({"sigmoid"}, "One output that must be a probability between 0 and 1."),
+    "multiclass_output": ({"softmax"}, "Several outputs: probabilities that sum to 1."),
+    "regression_output": (
+        {"none", "identity", "linear"},
+        "A price can be any number: don't squash it.",
+    ),
+}
+
+
+@register("04.which_activation")
+def ch04_which_activation(answer) -> Feedback:
+    """Chapter 04: an activation for each place in a network, as a dict of names."""
+    if answer is None:
+        return NOT_DONE
+    if not isinstance(answer, dict) or set(answer) != set(_PLACES):
+        return wrong(f"Expected a dict with the keys {sorted(_PLACES)}.")
+    for place, (accepted, hint) in _PLACES.items():
+        if str(answer[place]).strip().lower() not in accepted:
+            return wrong(f"{place}: {answer[place]!r} is not the usual choice. {hint}")
+    return correct("ReLU inside; sigmoid, softmax or nothing at the output, by what it must mean.")

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from nnlib import exercises as ex
@@ -169,3 +170,48 @@ def test_ch03_xor_best():
     assert ex.ch03_xor_best(0.1).passed is False
     assert ex.ch03_xor_best("3/4").passed is False
     assert ex.ch03_xor_best(None).passed is None
+
+
+# ----------------------------------------------------------------- chapter 04
+
+
+def test_ch04_sigmoid_slope():
+    s = 1 / (1 + math.exp(-2))
+    assert ex.ch04_sigmoid_slope(s * (1 - s)).passed
+    assert "z = 0" in ex.ch04_sigmoid_slope(0.25).message
+    assert "the value" in ex.ch04_sigmoid_slope(s).message
+    assert ex.ch04_sigmoid_slope(1).passed is False
+    assert ex.ch04_sigmoid_slope("0.1").passed is False
+    assert ex.ch04_sigmoid_slope(None).passed is None
+
+
+def test_ch04_collapse():
+    W1, b1, W2, b2 = (np.array(m) for m in (ex.CH04_W1, ex.CH04_B1, ex.CH04_W2, ex.CH04_B2))
+    assert ex.ch04_collapse((W2 @ W1, W2 @ b1 + b2)).passed
+    assert "transposed" in ex.ch04_collapse(((W2 @ W1).T, W2 @ b1 + b2)).message
+    assert "first bias" in ex.ch04_collapse((W2 @ W1, b2)).message
+    assert "check b" in ex.ch04_collapse((W2 @ W1, [0, 0])).message
+    assert "Substitute" in ex.ch04_collapse((np.zeros((2, 2)), [0, 0])).message
+    assert "2×2" in ex.ch04_collapse((W1, b1)).message
+    assert "pair" in ex.ch04_collapse(5).message
+    assert ex.ch04_collapse(None).passed is None
+
+
+def test_ch04_softmax():
+    e = np.exp([1.0, 2.0, 3.0])
+    assert ex.ch04_softmax(e / e.sum()).passed
+    assert "exponentiates" in ex.ch04_softmax([1 / 6, 2 / 6, 3 / 6]).message
+    assert "sum to 1" in ex.ch04_softmax([0.5, 0.5, 0.5]).message
+    assert ex.ch04_softmax([0.2, 0.3, 0.5]).passed is False
+    assert "three probabilities" in ex.ch04_softmax([1, 2]).message
+    assert ex.ch04_softmax(None).passed is None
+
+
+def test_ch04_which_activation():
+    good = {"hidden": "ReLU", "binary_output": "sigmoid", "multiclass_output": "softmax",
+            "regression_output": "none"}  # fmt: skip
+    assert ex.ch04_which_activation(good).passed
+    assert "saturate" in ex.ch04_which_activation({**good, "hidden": "sigmoid"}).message
+    assert "squash" in ex.ch04_which_activation({**good, "regression_output": "relu"}).message
+    assert "keys" in ex.ch04_which_activation({"hidden": "relu"}).message
+    assert ex.ch04_which_activation(None).passed is None
