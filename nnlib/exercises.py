@@ -483,3 +483,95 @@ def ch04_which_activation(answer) -> Feedback:
         if str(answer[place]).strip().lower() not in accepted:
             return wrong(f"{place}: {answer[place]!r} is not the usual choice. {hint}")
     return correct("ReLU inside; sigmoid, softmax or nothing at the output, by what it must mean.")
+
+
+# ----------------------------------------------------------------- chapter 05
+
+
+def _shape(x):
+    try:
+        return tuple(int(v) for v in x)
+    except (TypeError, ValueError):
+        return None
+
+
+@register("05.shapes")
+def ch05_shapes(answer) -> Feedback:
+    """Chapter 05: (output shape, weight shape) for 32 digit images through Linear(64, 16)."""
+    if answer is None:
+        return NOT_DONE
+    try:
+        out, weight = (_shape(a) for a in answer)
+    except (TypeError, ValueError):
+        return wrong(f"Expected a pair of shapes such as ((2, 3), (3, 4)), got {answer!r}.")
+    if out == (32, 16) and weight == (16, 64):
+        return correct(
+            "One row per image, one column per neuron: (32, 16). "
+            "The weight has one row per neuron: (16, 64)."
+        )
+    if out == (16, 32):
+        return wrong("The batch stays the first axis: 32 images in, 32 rows out.")
+    if out == (32, 16) and weight == (64, 16):
+        return wrong(
+            "The output is right. nnlib, like PyTorch, stores one row of weights "
+            "per neuron: (out, in)."
+        )
+    return wrong("Start from X of shape (32, 64); Linear(64, 16) computes X @ W.T + b.")
+
+
+@register("05.xor_hidden")
+def ch05_xor_hidden(answer) -> Feedback:
+    """Chapter 05: the hidden values (h1, h2) of the working XOR network for input (1, 1)."""
+    if answer is None:
+        return NOT_DONE
+    pair = _pair(answer)
+    if pair is None:
+        return wrong(f"Expected a pair (h1, h2), got {answer!r}.")
+    if _close(pair[0], 2.0) and _close(pair[1], 1.0):
+        return correct(
+            "h1 = ReLU(1 + 1) = 2 and h2 = ReLU(1 + 1 - 1) = 1; then y = 2 - 2·1 = 0: class 0."
+        )
+    if _close(pair[0], 1.5) and _close(pair[1], 0.5):
+        return wrong(
+            "Those are the hidden values of the popular (broken) network. Use biases 0 and -1."
+        )
+    return wrong("h1 = ReLU(x1 + x2), h2 = ReLU(x1 + x2 - 1) at x1 = x2 = 1.")
+
+
+@register("05.fix_xor")
+def ch05_fix_xor(answer) -> Feedback:
+    """Chapter 05: an output weight v2 making h1 + v2·h2 - 0.25 > 0 compute XOR
+    with the popular hidden layer h1 = ReLU(x1 + x2 - 0.5), h2 = ReLU(x1 + x2 - 1.5)."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    outputs = []
+    for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]:
+        h1, h2 = max(0.0, x1 + x2 - 0.5), max(0.0, x1 + x2 - 1.5)
+        outputs.append(int(h1 + answer * h2 - 0.25 > 0))
+    if outputs == [0, 1, 1, 0]:
+        return correct(
+            f"With v2 = {answer:g}, (1, 1) gives 1.5 {answer:+g}·0.5 - 0.25 ≤ 0: class 0. Fixed."
+        )
+    if _close(answer, -2.0):
+        return wrong(
+            "-2 is the published weight: (1, 1) then gives 0.25 > 0, class 1. Go further."
+        )
+    return wrong(
+        f"Your network outputs {outputs} for (0,0), (0,1), (1,0), (1,1); XOR is [0, 1, 1, 0]."
+    )
+
+
+@register("05.parameters")
+def ch05_parameters(answer) -> Feedback:
+    """Chapter 05: the number of parameters of a 64-32-10 network (weights and biases)."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a whole number, got {answer!r}.")
+    if answer == 64 * 32 + 32 + 32 * 10 + 10:
+        return correct("64·32 + 32 weights and biases, then 32·10 + 10: 2,410 parameters.")
+    if answer == 64 * 32 + 32 * 10:
+        return wrong("2,368 counts the weights only; every neuron also has a bias.")
+    return wrong("Each Linear(n_in, n_out) has n_in·n_out weights and n_out biases.")

@@ -215,3 +215,39 @@ def test_ch04_which_activation():
     assert "squash" in ex.ch04_which_activation({**good, "regression_output": "relu"}).message
     assert "keys" in ex.ch04_which_activation({"hidden": "relu"}).message
     assert ex.ch04_which_activation(None).passed is None
+
+
+# ----------------------------------------------------------------- chapter 05
+
+
+def test_ch05_shapes():
+    assert ex.ch05_shapes(((32, 16), (16, 64))).passed
+    assert "first axis" in ex.ch05_shapes(((16, 32), (16, 64))).message
+    assert "(out, in)" in ex.ch05_shapes(((32, 16), (64, 16))).message
+    assert ex.ch05_shapes(((1, 1), (1, 1))).passed is False
+    assert "pair of shapes" in ex.ch05_shapes(5).message
+    assert ex.ch05_shapes(None).passed is None
+
+
+def test_ch05_xor_hidden():
+    assert ex.ch05_xor_hidden((2, 1)).passed
+    assert "popular" in ex.ch05_xor_hidden((1.5, 0.5)).message
+    assert ex.ch05_xor_hidden((0, 0)).passed is False
+    assert ex.ch05_xor_hidden("2,1").passed is False
+    assert ex.ch05_xor_hidden(None).passed is None
+
+
+def test_ch05_fix_xor():
+    assert ex.ch05_fix_xor(-3).passed and ex.ch05_fix_xor(-2.5).passed
+    assert "published weight" in ex.ch05_fix_xor(-2).message
+    assert "[0, 1, 1, 1]" in ex.ch05_fix_xor(0).message
+    assert ex.ch05_fix_xor("x").passed is False
+    assert ex.ch05_fix_xor(None).passed is None
+
+
+def test_ch05_parameters():
+    assert ex.ch05_parameters(2410).passed
+    assert "weights only" in ex.ch05_parameters(2368).message
+    assert ex.ch05_parameters(100).passed is False
+    assert ex.ch05_parameters("2410").passed is False
+    assert ex.ch05_parameters(None).passed is None
