@@ -76,8 +76,13 @@ def slider(
     *,
     readout_format: str = ".2f",
     continuous_update: bool = True,
+    description_width: str = "initial",
 ) -> widgets.FloatSlider:
-    """A FloatSlider with the course's look: wide, labelled, two decimals."""
+    """A FloatSlider with the course's look: wide, labelled, two decimals.
+
+    Give sliders that are shown together the same ``description_width`` (such
+    as "130px") so that their tracks line up.
+    """
     return widgets.FloatSlider(
         value=value,
         min=min,
@@ -86,7 +91,7 @@ def slider(
         description=description,
         readout_format=readout_format,
         continuous_update=continuous_update,
-        style={"description_width": "initial"},
+        style={"description_width": description_width},
         layout=widgets.Layout(width="420px"),
     )
 
@@ -856,12 +861,12 @@ def xor_network_explorer() -> Explorer:
         ax_hid.set_title(f"hidden space: {r['correct']} of 4 on the right side", fontsize=10)
 
     sliders = {
-        "w11": slider("h1: weight of x1", 1.0, -2.0, 2.0, 0.1),
-        "w12": slider("h1: weight of x2", 1.0, -2.0, 2.0, 0.1),
-        "b1": slider("h1: bias", 0.0, -2.0, 2.0, 0.1),
-        "w21": slider("h2: weight of x1", 1.0, -2.0, 2.0, 0.1),
-        "w22": slider("h2: weight of x2", 1.0, -2.0, 2.0, 0.1),
-        "b2": slider("h2: bias", -1.0, -2.0, 2.0, 0.1),
+        "w11": slider("h1: weight of x1", 1.0, -2.0, 2.0, 0.1, description_width="130px"),
+        "w12": slider("h1: weight of x2", 1.0, -2.0, 2.0, 0.1, description_width="130px"),
+        "b1": slider("h1: bias", 0.0, -2.0, 2.0, 0.1, description_width="130px"),
+        "w21": slider("h2: weight of x1", 1.0, -2.0, 2.0, 0.1, description_width="130px"),
+        "w22": slider("h2: weight of x2", 1.0, -2.0, 2.0, 0.1, description_width="130px"),
+        "b2": slider("h2: bias", -1.0, -2.0, 2.0, 0.1, description_width="130px"),
     }
 
     def render(r):
