@@ -13,6 +13,8 @@ can run every check of a chapter.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import html
 import math
 from collections.abc import Callable
@@ -20,15 +22,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CHECKS", "Feedback", "ch00_find_x"]
+__all__ = ["CHECKS", "FEEDBACK_MIME", "Feedback", "register"]
+
+
+FEEDBACK_MIME = "application/vnd.nnlib.feedback+json"
 
 
 @dataclass(frozen=True)
 class Feedback:
-    """The result of a check: ``passed`` is True, False, or None (not attempted)."""
+    """The result of a check: ``passed`` is True, False, or None (not attempted).
+
+    ``check`` names the exercise (``"01.best_h"``); a notebook shows the
+    feedback as a coloured box and also records it under the MIME type
+    ``application/vnd.nnlib.feedback+json``, which ``nnlib.instructor grade`` reads.
+    """
 
     passed: bool | None
     message: str
+    check: str = ""
 
     @property
     def symbol(self) -> str:
@@ -39,6 +50,13 @@ class Feedback:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {
+            "text/plain": str(self),
+            "text/html": self._repr_html_(),
+            FEEDBACK_MIME: {"check": self.check, "passed": self.passed},
+        }
 
     def _repr_html_(self) -> str:
         colour = {True: "#e3f4e8", False: "#fde8e4", None: "#eef2f7"}[self.passed]
@@ -62,11 +80,16 @@ CHECKS: dict[str, Callable[..., Feedback]] = {}
 
 
 def register(name: str):
-    """Add a check to ``CHECKS`` under ``name`` (``"chapter.exercise"``)."""
+    """Add a check to ``CHECKS`` under ``name`` (``"chapter.exercise"``); its
+    feedback then carries that name."""
 
     def deco(fn):
-        CHECKS[name] = fn
-        return fn
+        @functools.wraps(fn)
+        def check(*args, **kwargs) -> Feedback:
+            return dataclasses.replace(fn(*args, **kwargs), check=name)
+
+        CHECKS[name] = check
+        return check
 
     return deco
 
