@@ -84,7 +84,8 @@ def _relative_targets(text: str):
 
 def _documents():
     yield ROOT / "README.md", (ROOT / "README.md").read_text(encoding="utf-8")
-    for md in sorted(ROOT.glob("*.md")) + sorted((ROOT / "benchmarks").glob("*.md")):
+    extra = sorted((ROOT / "benchmarks").glob("*.md")) + sorted((ROOT / "docs").glob("*.md"))
+    for md in sorted(ROOT.glob("*.md")) + extra:
         if md.name != "README.md" or md.parent != ROOT:
             yield md, md.read_text(encoding="utf-8")
     for path in NOTEBOOKS:

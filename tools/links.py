@@ -8,8 +8,9 @@ nothing:
 
     <!-- begin: NAME -->  ...  <!-- end: NAME -->
 
-README.md has the blocks ``binder-badge`` and ``chapters``; the first cell of
-every notebook has ``launch``; 00_start_here has ``chapter-map``.
+README.md has the blocks ``binder-badge`` and ``chapters``; docs/instructors.md
+has ``instructor-chapters``; the first cell of every notebook has ``launch``;
+00_start_here has ``chapter-map``.
 """
 
 from __future__ import annotations
@@ -64,6 +65,36 @@ def readme_blocks(course: dict, root: Path = ROOT) -> dict[str, str]:
             f" | {_prereqs(ch)} | {launch} |"
         )
     return {"binder-badge": badge, "chapters": "\n".join(rows)}
+
+
+def repository_url(course: dict) -> str:
+    return f"https://github.com/{course['repository']}"
+
+
+def nbgitpuller_url(course: dict, notebook: str, hub: str = "https://YOUR-HUB") -> str:
+    """An nbgitpuller link: clones (or updates) the course on a JupyterHub, opens a chapter."""
+    from urllib.parse import quote
+
+    name = course["repository"].split("/")[1]
+    repo = quote(repository_url(course), safe="")
+    path = quote(f"lab/tree/{name}/notebooks/{notebook}", safe="")
+    return f"{hub}/hub/user-redirect/git-pull?repo={repo}&branch={course['branch']}&urlpath={path}"
+
+
+def instructor_blocks(course: dict, root: Path = ROOT) -> dict[str, str]:
+    rows = [
+        "| # | Chapter | Time | Needs | Binder | nbgitpuller path (after your hub's address) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for ch in course["chapter"]:
+        if not _chapter_exists(root, ch):
+            continue
+        puller = nbgitpuller_url(course, ch["file"], hub="")
+        rows.append(
+            f"| {ch['number']} | [{ch['title']}](../notebooks/{ch['file']}) | {ch['minutes']} min"
+            f" | {_prereqs(ch)} | [launch]({binder_url(course, ch['file'])}) | `{puller}` |"
+        )
+    return {"instructor-chapters": "\n".join(rows)}
 
 
 def notebook_blocks(course: dict, notebook: str, root: Path = ROOT) -> dict[str, str]:
@@ -139,10 +170,25 @@ def _update_notebook(course: dict, path: Path, root: Path, write: bool) -> list[
     return problems
 
 
+def _update_markdown(path: Path, blocks: dict[str, str], root: Path, write: bool) -> list[str]:
+    old = path.read_text(encoding="utf-8")
+    new, found = fill_blocks(old, blocks)
+    name = path.relative_to(root)
+    problems = [f"{name}: no '{b}' block" for b in sorted(set(blocks) - found)]
+    if new != old:
+        problems.append(f"{name}: generated links out of date")
+        if write:
+            path.write_text(new, encoding="utf-8")
+    return problems
+
+
 def update(root: Path = ROOT, write: bool = False) -> list[str]:
     """Check (and with ``write`` fix) every generated block; return the problems found."""
     course = load_course(root)
     problems = _update_readme(course, root, write)
+    guide = root / "docs" / "instructors.md"
+    if guide.exists():
+        problems += _update_markdown(guide, instructor_blocks(course, root), root, write)
     for path in sorted((root / "notebooks").glob("*.ipynb")):
         problems += _update_notebook(course, path, root, write)
     return problems
