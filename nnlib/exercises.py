@@ -598,3 +598,81 @@ def ch05_parameters(answer) -> Feedback:
     if answer == 64 * 32 + 32 * 10:
         return wrong("2,368 counts the weights only; every neuron also has a bias.")
     return wrong("Each Linear(n_in, n_out) has n_in·n_out weights and n_out biases.")
+
+
+# ----------------------------------------------------------------- chapter 06
+
+
+@register("06.mse")
+def ch06_mse(answer) -> Feedback:
+    """Chapter 06: the MSE of predictions [4, 1] for targets [3, 5]."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, 8.5):
+        return correct("Errors 1 and -4, squared 1 and 16, mean (1 + 16) / 2 = 8.5.")
+    if _close(answer, 17.0):
+        return wrong("17 is the sum of squared errors. MSE takes the mean: divide by 2.")
+    if _close(answer, 2.5):
+        return wrong("2.5 is the mean absolute error. Square the errors before averaging.")
+    if _close(answer, 4.5):
+        return wrong("Square each error before averaging, not the average error.")
+    return wrong("Subtract, square, then average: ((4 - 3)² + (1 - 5)²) / 2.")
+
+
+@register("06.bce")
+def ch06_bce(answer) -> Feedback:
+    """Chapter 06: the binary cross-entropy of p = 0.8 for a true class 1."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, -math.log(0.8), rel=1e-3):
+        return correct(
+            f"-ln(0.8) = {-math.log(0.8):.4f}: a fairly confident right answer costs little."
+        )
+    if _close(answer, math.log(0.8), rel=1e-3):
+        return wrong("Mind the minus sign: a loss is never negative, -ln(0.8) > 0.")
+    if _close(answer, -math.log10(0.8), rel=1e-3):
+        return wrong("That uses log base 10. Cross-entropy uses the natural log, ln.")
+    if _close(answer, -math.log(0.2), rel=1e-3):
+        return wrong("-ln(0.2) would be the loss for a true class 0. The class here is 1.")
+    return wrong("For a true class 1 the loss is -ln(p).")
+
+
+@register("06.categorical")
+def ch06_categorical(answer) -> Feedback:
+    """Chapter 06: cross-entropy of probabilities [0.1, 0.2, 0.7] when the true class is 2."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, -math.log(0.7), rel=1e-3):
+        return correct(f"Only the true class counts: -ln(0.7) = {-math.log(0.7):.4f}.")
+    if _close(answer, -math.log(0.2), rel=1e-3):
+        return wrong("Classes count from 0: class 2 is the third entry, 0.7.")
+    if _close(answer, -sum(math.log(p) for p in (0.1, 0.2, 0.7)), rel=1e-3):
+        return wrong("With a one-hot target only the true class's term survives: -ln(p_true).")
+    return wrong("Take -ln of the probability given to the true class.")
+
+
+@register("06.logit_gradient")
+def ch06_logit_gradient(answer) -> Feedback:
+    """Chapter 06: d(loss)/dz for BCE with logits at z = -4, true class 1."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    s = 1 / (1 + math.exp(4))
+    if _close(answer, s - 1, rel=1e-3):
+        return correct(
+            f"σ(-4) - 1 = {s - 1:.4f}: a strong push upwards, as a confident mistake deserves."
+        )
+    if _close(answer, 2 * (s - 1) * s * (1 - s), rel=1e-3):
+        return wrong(
+            "That is the squared-error gradient through the sigmoid. Cross-entropy's is σ(z) - y."
+        )
+    if _close(answer, 1 - s, rel=1e-3):
+        return wrong("Check the sign: the loss falls as z grows, so the slope is negative.")
+    return wrong("For sigmoid plus cross-entropy, dL/dz = σ(z) - y.")

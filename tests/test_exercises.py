@@ -251,3 +251,43 @@ def test_ch05_parameters():
     assert ex.ch05_parameters(100).passed is False
     assert ex.ch05_parameters("2410").passed is False
     assert ex.ch05_parameters(None).passed is None
+
+
+# ----------------------------------------------------------------- chapter 06
+
+
+def test_ch06_mse():
+    assert ex.ch06_mse(8.5).passed
+    assert "mean" in ex.ch06_mse(17).message
+    assert "absolute" in ex.ch06_mse(2.5).message
+    assert "before averaging" in ex.ch06_mse(4.5).message
+    assert ex.ch06_mse(1).passed is False and ex.ch06_mse("8.5").passed is False
+    assert ex.ch06_mse(None).passed is None
+
+
+def test_ch06_bce():
+    assert ex.ch06_bce(-math.log(0.8)).passed
+    assert "minus sign" in ex.ch06_bce(math.log(0.8)).message
+    assert "base 10" in ex.ch06_bce(-math.log10(0.8)).message
+    assert "class 0" in ex.ch06_bce(-math.log(0.2)).message
+    assert ex.ch06_bce(5).passed is False and ex.ch06_bce([1]).passed is False
+    assert ex.ch06_bce(None).passed is None
+
+
+def test_ch06_categorical():
+    assert ex.ch06_categorical(-math.log(0.7)).passed
+    assert "count from 0" in ex.ch06_categorical(-math.log(0.2)).message
+    assert "one-hot" in ex.ch06_categorical(-math.log(0.1 * 0.2 * 0.7)).message
+    assert ex.ch06_categorical(2).passed is False and ex.ch06_categorical("x").passed is False
+    assert ex.ch06_categorical(None).passed is None
+
+
+def test_ch06_logit_gradient():
+    s = 1 / (1 + math.exp(4))
+    assert ex.ch06_logit_gradient(s - 1).passed
+    assert "squared-error" in ex.ch06_logit_gradient(2 * (s - 1) * s * (1 - s)).message
+    assert "sign" in ex.ch06_logit_gradient(1 - s).message
+    assert (
+        ex.ch06_logit_gradient(0.0).passed is False and ex.ch06_logit_gradient("x").passed is False
+    )
+    assert ex.ch06_logit_gradient(None).passed is None
