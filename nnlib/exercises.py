@@ -676,3 +676,81 @@ def ch06_logit_gradient(answer) -> Feedback:
     if _close(answer, 1 - s, rel=1e-3):
         return wrong("Check the sign: the loss falls as z grows, so the slope is negative.")
     return wrong("For sigmoid plus cross-entropy, dL/dz = σ(z) - y.")
+
+
+# ----------------------------------------------------------------- chapter 07
+
+
+@register("07.chain_rule")
+def ch07_chain_rule(answer) -> Feedback:
+    """Chapter 07: dL/dw for x = 1, w = 2, b = 0.5, ReLU, L = (a - 4)²."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    # z = 2.5, a = 2.5, dL/da = 2(2.5 - 4) = -3, da/dz = 1, dz/dw = x = 1
+    if _close(answer, -3.0):
+        return correct(
+            "z = a = 2.5; dL/da = 2(2.5 - 4) = -3; times da/dz = 1 and dz/dw = x = 1: -3."
+        )
+    if _close(answer, 3.0):
+        return wrong("Check the sign: a = 2.5 is below the target 4, so raising w lowers L.")
+    if _close(answer, -1.5):
+        return wrong("The derivative of (a - 4)² is 2(a - 4): don't drop the 2.")
+    if _close(answer, 2.25):
+        return wrong("2.25 is the loss (2.5 - 4)². We asked for its slope with respect to w.")
+    return wrong("Multiply along the path: dL/da · da/dz · dz/dw.")
+
+
+@register("07.update")
+def ch07_update(answer) -> Feedback:
+    """Chapter 07: w after one gradient step, w = 2, dL/dw = -3, learning rate 0.1."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, 2.3):
+        return correct("w ← w - lr·dL/dw = 2 - 0.1·(-3) = 2.3: a negative slope means step up.")
+    if _close(answer, 1.7):
+        return wrong("That adds the gradient. Gradient descent subtracts it: w - lr·dL/dw.")
+    if _close(answer, 5.0):
+        return wrong("Multiply the gradient by the learning rate 0.1 before subtracting.")
+    return wrong("Use w ← w - lr · dL/dw.")
+
+
+@register("07.accumulation")
+def ch07_accumulation(answer) -> Feedback:
+    """Chapter 07: dc/da for c = a·a + a at a = 3."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, 7.0):
+        return correct(
+            "a reaches c by three paths (both factors of a·a, and the + a): "
+            "3 + 3 + 1 = 7 = 2a + 1."
+        )
+    if _close(answer, 4.0) or _close(answer, 6.0):
+        return wrong("Some paths are missing: gradients from every use of a add up.")
+    if _close(answer, 3.0):
+        return wrong("Only one path counted. a is used three times; add all three contributions.")
+    return wrong("Differentiate a² + a, or add the gradient of each place a is used.")
+
+
+@register("07.weight_gradient")
+def ch07_weight_gradient(answer) -> Feedback:
+    """Chapter 07: dL/dW of a Linear layer for input X = [[1, 2]] and dL/dZ = [[0.5, -0.5]]."""
+    if answer is None:
+        return NOT_DONE
+    W = _array(answer, (2, 2))
+    if W is None:
+        return wrong("Expected a 2×2 matrix: one row per output neuron, one column per input.")
+    want = np.array([[0.5, -0.5]]).T @ np.array([[1.0, 2.0]])
+    if np.allclose(W, want):
+        return correct(
+            "dL/dW = (dL/dZ)ᵀ · X = [[0.5, 1], [-0.5, -1]]: "
+            "each weight's input times its neuron's gradient."
+        )
+    if np.allclose(W, want.T):
+        return wrong("Transposed: with W of shape (out, in), dL/dW = (dL/dZ)ᵀ · X.")
+    return wrong("Each weight W[j, k] gets dL/dZ[j] × X[k].")

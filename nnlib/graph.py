@@ -45,13 +45,17 @@ def _record_text(text: str) -> str:
     return text
 
 
-def to_dot(root: Value, *, show_grad: bool = True, rankdir: str = "LR") -> str:
+def to_dot(root: Value, *, show_grad=True, rankdir: str = "LR", highlight=()) -> str:
     """The computation graph that produced ``root``, as DOT text.
 
     Each Value is a box ``label | data … | grad …`` (four significant
     digits); each operation is a small oval feeding the box it produced.
     Node names follow the topological order (``v0``, ``v1``, …), so the same
     graph always gives the same text.
+
+    ``show_grad`` is True (every gradient), False (none), or a collection of
+    Values whose gradients to show; the others read "grad ?" (chapter 07's
+    stepper reveals them one by one). Values in ``highlight`` get a thick border.
 
     >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
     >>> print(to_dot(a * b).count("->"))   # a -> *, b -> *, * -> result
@@ -66,19 +70,24 @@ def to_dot(root: Value, *, show_grad: bool = True, rankdir: str = "LR") -> str:
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"},
     )
+    shown = None if isinstance(show_grad, bool) else {id(v) for v in show_grad}
+    marked = {id(v) for v in highlight}
     for node in order:
         name = names[node]
         fields = [_record_text(node.label)] if node.label else []
         fields.append(f"data {_num(node.data)}")
-        if show_grad:
+        if shown is not None:
+            fields.append(f"grad {_num(node.grad)}" if id(node) in shown else "grad ?")
+        elif show_grad:
             fields.append(f"grad {_num(node.grad)}")
         fill = _ROOT_FILL if node is root else _INNER_FILL if node._prev else _LEAF_FILL
         g.node(
             name,
             label="{ " + " | ".join(fields) + " }",
             shape="record",
-            style="filled,rounded",
+            style="filled,rounded,bold" if id(node) in marked else "filled,rounded",
             fillcolor=fill,
+            penwidth="3" if id(node) in marked else "1",
         )
         if node._op:
             op_name = name + "_op"
@@ -145,11 +154,11 @@ class DrawnGraph:
         return f"<DrawnGraph: {self.source.count('->')} edges; display it in Jupyter to see it>"
 
 
-def draw_dot(root: Value, *, show_grad: bool = True, rankdir: str = "LR") -> DrawnGraph:
+def draw_dot(root: Value, *, show_grad=True, rankdir: str = "LR", highlight=()) -> DrawnGraph:
     """Draw the computation graph of ``root``; in Jupyter it shows as a picture.
 
     >>> a, b = Value(2.0, "a"), Value(-3.0, "b")
     >>> L = a * b; L.label = "L"
     >>> draw_dot(L)              # doctest: +SKIP  (shows the graph in a notebook)
     """
-    return DrawnGraph(to_dot(root, show_grad=show_grad, rankdir=rankdir))
+    return DrawnGraph(to_dot(root, show_grad=show_grad, rankdir=rankdir, highlight=highlight))

@@ -291,3 +291,39 @@ def test_ch06_logit_gradient():
         ex.ch06_logit_gradient(0.0).passed is False and ex.ch06_logit_gradient("x").passed is False
     )
     assert ex.ch06_logit_gradient(None).passed is None
+
+
+# ----------------------------------------------------------------- chapter 07
+
+
+def test_ch07_chain_rule():
+    assert ex.ch07_chain_rule(-3).passed
+    assert "sign" in ex.ch07_chain_rule(3).message
+    assert "drop the 2" in ex.ch07_chain_rule(-1.5).message
+    assert "the loss" in ex.ch07_chain_rule(2.25).message
+    assert ex.ch07_chain_rule(0).passed is False and ex.ch07_chain_rule("x").passed is False
+    assert ex.ch07_chain_rule(None).passed is None
+
+
+def test_ch07_update():
+    assert ex.ch07_update(2.3).passed
+    assert "subtracts" in ex.ch07_update(1.7).message
+    assert "learning rate" in ex.ch07_update(5).message
+    assert ex.ch07_update(0).passed is False and ex.ch07_update("x").passed is False
+    assert ex.ch07_update(None).passed is None
+
+
+def test_ch07_accumulation():
+    assert ex.ch07_accumulation(7).passed
+    assert "missing" in ex.ch07_accumulation(6).message
+    assert "Only one path" in ex.ch07_accumulation(3).message
+    assert ex.ch07_accumulation(1).passed is False and ex.ch07_accumulation("7").passed is False
+    assert ex.ch07_accumulation(None).passed is None
+
+
+def test_ch07_weight_gradient():
+    assert ex.ch07_weight_gradient([[0.5, 1.0], [-0.5, -1.0]]).passed
+    assert "Transposed" in ex.ch07_weight_gradient([[0.5, -0.5], [1.0, -1.0]]).message
+    assert ex.ch07_weight_gradient([[0, 0], [0, 0]]).passed is False
+    assert "2×2" in ex.ch07_weight_gradient([1, 2]).message
+    assert ex.ch07_weight_gradient(None).passed is None

@@ -131,3 +131,12 @@ def test_chapter_00_draws_its_graph_without_dot():
     assert "Graphviz used: wasm" in printed
     svgs = [o["data"]["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert svgs and "<svg" in svgs[0]
+
+
+def test_to_dot_can_reveal_some_gradients_and_highlight():
+    L = syllabus_graph()
+    L.backward()
+    dot = to_dot(L, show_grad=[L], highlight=[L])
+    assert "{ L | data -8.000 | grad 1.000 }" in dot
+    assert dot.count("grad ?") == 6
+    assert dot.count("penwidth=3") == 1
