@@ -754,3 +754,82 @@ def ch07_weight_gradient(answer) -> Feedback:
     if np.allclose(W, want.T):
         return wrong("Transposed: with W of shape (out, in), dL/dW = (dL/dZ)ᵀ · X.")
     return wrong("Each weight W[j, k] gets dL/dZ[j] × X[k].")
+
+
+# ----------------------------------------------------------------- chapter 08
+
+
+@register("08.one_step")
+def ch08_one_step(answer) -> Feedback:
+    """Chapter 08: x after one step of gradient descent on (x + 2)² from x = 0 with lr = 0.1."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, -0.4):
+        return correct(
+            "The slope at 0 is 2(0 + 2) = 4, so x ← 0 - 0.1·4 = -0.4: downhill, towards -2."
+        )
+    if _close(answer, 0.4):
+        return wrong("That steps uphill. Subtract the gradient: x - lr·f'(x).")
+    if _close(answer, -4.0):
+        return wrong("Multiply the slope by the learning rate 0.1 first.")
+    return wrong("Compute f'(0) = 2(0 + 2), then x ← x - 0.1·f'(0).")
+
+
+@register("08.divergence")
+def ch08_divergence(answer) -> Feedback:
+    """Chapter 08: the smallest learning rate at which descent on (x + 2)² stops converging."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, 1.0):
+        return correct(
+            "Each step multiplies the distance to -2 by 1 - 2·lr; "
+            "at lr = 1 that is -1: it bounces for ever."
+        )
+    if _close(answer, 0.5):
+        return wrong(
+            "At lr = 0.5 the factor 1 - 2·lr is 0: one step lands exactly on the minimum."
+        )
+    if _close(answer, 2.0):
+        return wrong("Find where |1 - 2·lr| reaches 1: that happens before lr = 2.")
+    return wrong("Write the step as (x + 2) ← (1 - 2·lr)(x + 2) and ask when |1 - 2·lr| ≥ 1.")
+
+
+@register("08.valley_rate")
+def ch08_valley_rate(answer) -> Feedback:
+    """Chapter 08: the learning rate above which descent on x² + 10y² diverges."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    if _close(answer, 0.1):
+        return correct("In y each step multiplies by 1 - 20·lr, so lr must stay below 2/20 = 0.1.")
+    if _close(answer, 1.0):
+        return wrong(
+            "1 is the limit for the x direction (factor 1 - 2·lr). "
+            "The steep y direction is stricter."
+        )
+    if _close(answer, 0.05):
+        return wrong("At 0.05 the y factor 1 - 20·lr is 0: the fastest rate, not the edge.")
+    return wrong("y's gradient is 20y, so y ← (1 - 20·lr)·y. When is |1 - 20·lr| ≥ 1?")
+
+
+@register("08.updates_per_epoch")
+def ch08_updates_per_epoch(answer) -> Feedback:
+    """Chapter 08: parameter updates in one epoch over 1,797 examples with batches of 32."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a whole number, got {answer!r}.")
+    if answer == 57:
+        return correct("1,797 / 32 = 56.2: 56 full batches and one of 5, so 57 updates.")
+    if answer == 56:
+        return wrong("The last 5 examples still form a (small) batch: count it.")
+    if answer in (1797, 1):
+        return wrong(
+            "That is stochastic (batch 1) or full-batch descent. Here each batch holds 32."
+        )
+    return wrong("Divide 1,797 by 32 and round up.")

@@ -24,8 +24,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullLocator
 
 from nnlib import functional as F
+from nnlib import nn, optim
 from nnlib.calculus import central_difference, forward_difference, numerical_gradient
-from nnlib.data import XOR_INPUTS, XOR_TARGETS
+from nnlib.data import XOR_INPUTS, XOR_TARGETS, make_blobs, make_moons, make_spirals, make_xor
 from nnlib.engine import Value
 from nnlib.functional import sigmoid
 from nnlib.graph import render_svg, to_dot
@@ -44,6 +45,8 @@ __all__ = [
     "approximate",
     "approximation_explorer",
     "backprop_stepper",
+    "bowl_descent",
+    "bowl_explorer",
     "build_graph",
     "difference_errors",
     "dropdown",
@@ -55,11 +58,14 @@ __all__ = [
     "log_slider",
     "loss_explorer",
     "loss_readout",
+    "make_playground",
     "neuron_explorer",
     "neuron_graph",
     "neuron_readout",
     "nudge_explorer",
     "nudge_readout",
+    "playground",
+    "playground_accuracy",
     "secant_explorer",
     "secant_readout",
     "single_neuron_explorer",
@@ -70,6 +76,10 @@ __all__ = [
     "square_explorer",
     "square_readout",
     "stepper_readout",
+    "train_playground",
+    "valley",
+    "valley_descent",
+    "valley_explorer",
     "weight_nudge_explorer",
     "weight_nudge_readout",
     "xor_network_explorer",
@@ -161,7 +171,7 @@ class Explorer:
                 self.draw(self.result)
             self.image.value = figure_png(self.figure)
             # Lay the figure out once; later redraws keep that layout (3x faster).
-            self.figure.set_layout_engine("none")
+            self.figure.set_layout_engine(None)
 
     def _changed(self, _change) -> None:
         self.update()
@@ -1227,3 +1237,302 @@ def weight_nudge_explorer(dw: float = 0.1) -> Explorer:
         draw=draw,
         title="The gradient predicts small nudges well, and big ones less so",
     )
+
+
+# ----------------------------------------------------------------- chapter 08
+
+
+def bowl_descent(lr: float, steps: int, start: float = 0.0) -> dict:
+    """Gradient descent on f(x) = (x + 2)² from ``start``: the path of x and f(x).
+
+    Each step is x ← x - lr·2(x + 2), so the distance to the minimum -2 is
+    multiplied by (1 - 2·lr) every step: it shrinks for 0 < lr < 1,
+    flips sign for lr > 0.5, stays the same size at lr = 1, and grows beyond.
+    """
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+    xs = [float(start)]
+    for _ in range(int(steps)):
+        x = xs[-1]
+        xs.append(x - lr * 2 * (x + 2))
+    xs = np.array(xs)
+    return {"lr": lr, "xs": xs, "fs": (xs + 2) ** 2, "factor": 1 - 2 * lr}
+
+
+def _describe_rate(lr: float) -> str:
+    if lr < 0.05:
+        return "too small: it crawls"
+    if lr <= 0.5:
+        return "converges without overshooting"
+    if lr < 1:
+        return "overshoots and zig-zags, but converges"
+    if lr == 1:
+        return "exactly at the edge: bounces between two points for ever"
+    return "diverges: every step lands further away"
+
+
+def bowl_explorer(lr: float = 0.1, steps: int = 10) -> Explorer:
+    """Learning-rate and step sliders for gradient descent on the bowl (x + 2)², from x = 0."""
+    fig, (ax, ax2) = new_figure(10.0, 3.8, ncols=2)
+    grid = np.linspace(-6, 2, 300)
+    ax.plot(grid, (grid + 2) ** 2, color=COLORS["blue"], lw=2, label="f(x) = (x + 2)²")
+    (path,) = ax.plot([], [], "o-", color=COLORS["vermillion"], ms=5, lw=1, label="descent path")
+    ax.set(xlim=(-6, 2), ylim=(-1, 20), xlabel="x", ylabel="f(x)")
+    ax.legend(fontsize=8, loc="upper right")
+    (curve,) = ax2.semilogy([], [], "o-", color=COLORS["vermillion"], ms=4)
+    ax2.set(xlabel="step", ylabel="f(x) (log scale)", title="loss per step")
+
+    def draw(r):
+        path.set_data(r["xs"], r["fs"])
+        steps_ = np.arange(len(r["fs"]))
+        curve.set_data(steps_, np.maximum(r["fs"], 1e-30))
+        ax2.set_xlim(0, max(1, len(steps_) - 1))
+        ax2.set_ylim(
+            max(1e-30, np.maximum(r["fs"], 1e-30).min() / 10), max(10.0, r["fs"].max() * 10)
+        )
+        ax.set_title(f"lr = {r['lr']:.3f}: {_describe_rate(r['lr'])}", fontsize=10)
+
+    step_slider = widgets.IntSlider(
+        value=steps, min=0, max=50, description="steps",
+        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
+    )  # fmt: skip
+    return Explorer(
+        {
+            "lr": slider("learning rate", lr, 0.005, 1.2, 0.005, readout_format=".3f"),
+            "steps": step_slider,
+        },
+        bowl_descent,
+        lambda r: (
+            f"after {len(r['xs']) - 1} steps x = <b>{r['xs'][-1]:.4g}</b>, "
+            f"f(x) = {r['fs'][-1]:.3g}; "
+            f"each step multiplies the distance to -2 by 1 - 2·lr = <b>{r['factor']:+.3f}</b>"
+        ),
+        figure=fig,
+        draw=draw,
+        title="Gradient descent on (x + 2)², starting at x = 0",
+    )
+
+
+def valley(x, y):
+    """A long narrow valley: f(x, y) = x² + 10·y², minimum at the origin."""
+    return x**2 + 10 * y**2
+
+
+def valley_descent(lr: float, steps: int, start=(-4.0, 1.5)) -> dict:
+    """Gradient descent on the valley x² + 10y²: the path and the loss per step."""
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+    p = np.array(start, dtype=float)
+    path = [p.copy()]
+    for _ in range(int(steps)):
+        p = p - lr * np.array([2 * p[0], 20 * p[1]])
+        path.append(p.copy())
+    path = np.array(path)
+    return {"lr": lr, "path": path, "losses": valley(path[:, 0], path[:, 1])}
+
+
+def valley_explorer(lr: float = 0.05, steps: int = 20) -> Explorer:
+    """Learning-rate and step sliders on a 2-D loss surface, with the descent path drawn."""
+    fig, ax = new_figure(6.4, 4.4)
+    gx, gy = np.meshgrid(np.linspace(-5, 5, 200), np.linspace(-2.5, 2.5, 200))
+    cs = ax.contour(
+        gx, gy, valley(gx, gy), levels=[0.5, 2, 5, 10, 20, 40, 60], cmap="viridis", linewidths=1
+    )
+    ax.clabel(cs, fontsize=7)
+    (path,) = ax.plot([], [], "o-", color=COLORS["vermillion"], ms=4, lw=1.2, label="descent path")
+    ax.plot([0], [0], "*", color=COLORS["black"], ms=12, label="minimum")
+    ax.set(xlim=(-5, 5), ylim=(-2.5, 2.5), xlabel="x", ylabel="y")
+    ax.legend(fontsize=8, loc="upper right")
+
+    def draw(r):
+        path.set_data(r["path"][:, 0], r["path"][:, 1])
+        ax.set_title(
+            f"x² + 10y², lr = {r['lr']:.3f}: loss {r['losses'][-1]:.3g} "
+            f"after {len(r['losses']) - 1} steps",
+            fontsize=10,
+        )
+
+    step_slider = widgets.IntSlider(
+        value=steps, min=0, max=100, description="steps",
+        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
+    )  # fmt: skip
+    return Explorer(
+        {
+            "lr": slider("learning rate", lr, 0.005, 0.11, 0.001, readout_format=".3f"),
+            "steps": step_slider,
+        },
+        valley_descent,
+        lambda r: (
+            f"loss {r['losses'][0]:.3g} → <b>{r['losses'][-1]:.3g}</b>. The steep y direction "
+            "limits the rate: above lr = 0.1 the path zig-zags out of the valley."
+        ),
+        figure=fig,
+        draw=draw,
+        title="A narrow valley: one rate must suit both directions",
+    )
+
+
+PLAYGROUND_DATA = ("moons", "spirals", "xor", "blobs")
+PLAYGROUND_ACTIVATIONS = {"tanh": nn.Tanh, "ReLU": nn.ReLU, "sigmoid": nn.Sigmoid}
+
+
+def make_playground(
+    dataset="moons", noise=0.15, hidden=8, activation="tanh", lr=0.3, seed=0
+) -> dict:
+    """A fresh playground: data, a 2-hidden-layer network and its optimiser (SGD, momentum 0.9)."""
+    if dataset not in PLAYGROUND_DATA:
+        raise ValueError(f"dataset must be one of {PLAYGROUND_DATA}, got {dataset!r}")
+    if activation not in PLAYGROUND_ACTIVATIONS:
+        raise ValueError(
+            f"activation must be one of {list(PLAYGROUND_ACTIVATIONS)}, got {activation!r}"
+        )
+    makers = {
+        "moons": lambda: make_moons(200, noise=noise, rng=seed),
+        "spirals": lambda: make_spirals(300, 2, noise=noise + 0.05, rng=seed),
+        "xor": lambda: make_xor(200, noise=noise / 2, rng=seed),
+        "blobs": lambda: make_blobs(200, 3, cluster_std=0.6 + 3 * noise, rng=seed),
+    }
+    X, y = makers[dataset]()
+    X = (X - X.mean(axis=0)) / X.std(axis=0)  # centred and scaled, so one rate suits all sets
+    classes = int(y.max()) + 1
+    act = PLAYGROUND_ACTIVATIONS[activation]
+    model = nn.Sequential(
+        nn.Linear(2, hidden, rng=seed + 1), act(), nn.Linear(hidden, hidden, rng=seed + 2), act(),
+        nn.Linear(hidden, classes, rng=seed + 3),
+    )  # fmt: skip
+    return {
+        "X": X,
+        "y": y,
+        "model": model,
+        "loss_fn": nn.CrossEntropyLoss(),
+        "optimizer": optim.SGD(model.parameters(), lr=lr, momentum=0.9),
+        "losses": [],
+        "epoch": 0,
+    }
+
+
+def train_playground(state: dict, steps: int = 20) -> dict:
+    """Run ``steps`` full-batch training steps; append the losses; return the state."""
+    X, y, model, loss_fn, opt = (state[k] for k in ("X", "y", "model", "loss_fn", "optimizer"))
+    for _ in range(steps):
+        loss = loss_fn(model(X), y)
+        opt.zero_grad()
+        model.backward(loss_fn.backward())
+        opt.step()
+        state["losses"].append(loss)
+        state["epoch"] += 1
+    return state
+
+
+def playground_accuracy(state: dict) -> float:
+    return float(np.mean(state["model"](state["X"]).argmax(axis=1) == state["y"]))
+
+
+class Playground:
+    """Choose a data set, noise, hidden units, activation and learning rate; press play.
+
+    Every tick of the play button trains 20 full-batch steps and redraws the
+    loss curve and the decision regions. Changing any setting starts afresh.
+    ``tick()`` does what one press of play does (the tests call it).
+    """
+
+    STEPS_PER_TICK = 20
+
+    def __init__(self, dataset="moons", noise=0.15, hidden=8, activation="tanh", lr=0.3):
+        self.sliders = {
+            "dataset": dropdown("data", list(PLAYGROUND_DATA), dataset),
+            "noise": slider("noise", noise, 0.0, 0.5, 0.05),
+            "hidden": widgets.IntSlider(
+                value=hidden, min=1, max=32, description="hidden units per layer",
+                style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
+            ),
+            "activation": dropdown("activation", list(PLAYGROUND_ACTIVATIONS), activation),
+            "lr": log_slider("learning rate", lr, -3, 0.5),
+        }  # fmt: skip
+        self.play = widgets.Play(
+            value=0, min=0, max=10**6, step=1, interval=300, description="train"
+        )
+        self.reset_button = widgets.Button(description="reset", icon="refresh")
+        self.readout = widgets.HTML()
+        self.figure, (self.ax, self.ax_loss) = new_figure(10.0, 4.2, ncols=2)
+        self.image = widgets.Image(format="png")
+        grid = np.linspace(-2.8, 2.8, 90)
+        self._gx, self._gy = np.meshgrid(grid, grid)
+        self._plane = np.c_[self._gx.ravel(), self._gy.ravel()]
+        self._regions = self.ax.imshow(
+            np.zeros_like(self._gx), extent=(-2.8, 2.8, -2.8, 2.8), origin="lower",
+            cmap="coolwarm",
+            vmin=0, vmax=2, alpha=0.35, interpolation="bilinear",
+        )  # fmt: skip
+        self._points = self.ax.scatter(
+            [], [], s=14, c=[], cmap="coolwarm", vmin=0, vmax=2, edgecolors="k", linewidths=0.3
+        )
+        self.ax.set(xlim=(-2.8, 2.8), ylim=(-2.8, 2.8), xlabel="x1 (scaled)", ylabel="x2 (scaled)")
+        (self._loss_line,) = self.ax_loss.semilogy([], [], color=COLORS["vermillion"], lw=2)
+        self.ax_loss.set(xlabel="training step", ylabel="loss (log scale)")
+        self.ax_loss.set_title("training loss", fontsize=10)
+        for s in self.sliders.values():
+            s.observe(lambda _change: self.reset(), names="value")
+        self.play.observe(lambda _change: self.tick(), names="value")
+        self.reset_button.on_click(lambda _b: self.reset())
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML("<b>Playground: train a small network and watch it learn</b>"),
+                *self.sliders.values(),
+                widgets.HBox([self.play, self.reset_button]),
+                self.readout,
+                self.image,
+            ]
+        )
+        self.reset()
+
+    def reset(self) -> None:
+        """Start again from fresh weights with the current settings."""
+        v = {name: s.value for name, s in self.sliders.items()}
+        self.state = make_playground(
+            v["dataset"], v["noise"], v["hidden"], v["activation"], v["lr"]
+        )
+        self._points.set_offsets(self.state["X"])
+        classes = int(self.state["y"].max()) + 1
+        self._points.set_array(
+            self.state["y"] * (2 / max(1, classes - 1))
+        )  # same colours as regions
+        self._redraw()
+
+    def tick(self) -> None:
+        """Train STEPS_PER_TICK steps and redraw."""
+        train_playground(self.state, self.STEPS_PER_TICK)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        model, losses = self.state["model"], self.state["losses"]
+        probs = F.softmax(model(self._plane))
+        classes = probs.shape[1]
+        self._regions.set_data(
+            (probs @ np.arange(classes) * (2 / max(1, classes - 1))).reshape(self._gx.shape)
+        )
+        if losses:
+            self._loss_line.set_data(np.arange(1, len(losses) + 1), losses)
+            self.ax_loss.set_xlim(1, max(2, len(losses)))
+            finite = [v for v in losses if np.isfinite(v)] or [1.0]
+            self.ax_loss.set_ylim(max(min(finite) / 2, 1e-4), max(max(finite) * 2, 1e-3))
+        acc = playground_accuracy(self.state)
+        self.ax.set_title(
+            f"{self.sliders['dataset'].value}: step {self.state['epoch']}, accuracy {acc:.0%}",
+            fontsize=10,
+        )
+        loss = f"{losses[-1]:.4f}" if losses else "not trained yet"
+        self.readout.value = (
+            f"step <b>{self.state['epoch']}</b> &nbsp; loss <b>{loss}</b> &nbsp; "
+            f"accuracy <b>{acc:.1%}</b> &nbsp; (gradient descent with momentum 0.9, full batch)"
+        )
+        self.image.value = figure_png(self.figure)
+        self.figure.set_layout_engine(None)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def playground(**settings) -> Playground:
+    """The chapter 08 playground (see ``Playground``)."""
+    return Playground(**settings)

@@ -327,3 +327,41 @@ def test_ch07_weight_gradient():
     assert ex.ch07_weight_gradient([[0, 0], [0, 0]]).passed is False
     assert "2×2" in ex.ch07_weight_gradient([1, 2]).message
     assert ex.ch07_weight_gradient(None).passed is None
+
+
+# ----------------------------------------------------------------- chapter 08
+
+
+def test_ch08_one_step():
+    assert ex.ch08_one_step(-0.4).passed
+    assert "uphill" in ex.ch08_one_step(0.4).message
+    assert "learning rate" in ex.ch08_one_step(-4).message
+    assert ex.ch08_one_step(1).passed is False and ex.ch08_one_step("x").passed is False
+    assert ex.ch08_one_step(None).passed is None
+
+
+def test_ch08_divergence():
+    assert ex.ch08_divergence(1.0).passed
+    assert "one step" in ex.ch08_divergence(0.5).message
+    assert "before lr = 2" in ex.ch08_divergence(2).message
+    assert ex.ch08_divergence(3).passed is False and ex.ch08_divergence("1").passed is False
+    assert ex.ch08_divergence(None).passed is None
+
+
+def test_ch08_valley_rate():
+    assert ex.ch08_valley_rate(0.1).passed
+    assert "stricter" in ex.ch08_valley_rate(1.0).message
+    assert "fastest" in ex.ch08_valley_rate(0.05).message
+    assert ex.ch08_valley_rate(0.3).passed is False and ex.ch08_valley_rate("x").passed is False
+    assert ex.ch08_valley_rate(None).passed is None
+
+
+def test_ch08_updates_per_epoch():
+    assert ex.ch08_updates_per_epoch(57).passed
+    assert "last 5" in ex.ch08_updates_per_epoch(56).message
+    assert "stochastic" in ex.ch08_updates_per_epoch(1797).message
+    assert (
+        ex.ch08_updates_per_epoch(10).passed is False
+        and ex.ch08_updates_per_epoch("57").passed is False
+    )
+    assert ex.ch08_updates_per_epoch(None).passed is None

@@ -12,6 +12,7 @@ from nnlib.widgets import (
     FUNCTIONS,
     NEURON_DATASETS,
     NEURON_EXAMPLE,
+    PLAYGROUND_DATA,
     SURFACES,
     XOR_OUTPUT,
     Explorer,
@@ -20,6 +21,8 @@ from nnlib.widgets import (
     approximate,
     approximation_explorer,
     backprop_stepper,
+    bowl_descent,
+    bowl_explorer,
     build_graph,
     difference_errors,
     error_explorer,
@@ -29,11 +32,14 @@ from nnlib.widgets import (
     huber_readout,
     loss_explorer,
     loss_readout,
+    make_playground,
     neuron_explorer,
     neuron_graph,
     neuron_readout,
     nudge_explorer,
     nudge_readout,
+    playground,
+    playground_accuracy,
     secant_explorer,
     secant_readout,
     single_neuron_explorer,
@@ -44,6 +50,9 @@ from nnlib.widgets import (
     square_explorer,
     square_readout,
     stepper_readout,
+    train_playground,
+    valley_descent,
+    valley_explorer,
     weight_nudge_explorer,
     weight_nudge_readout,
     xor_network_explorer,
@@ -430,3 +439,64 @@ def test_weight_nudge_prediction_against_truth():
     dots = [line for line in ex.figure.axes[0].get_lines() if line.get_marker() in ("o", "s")]
     assert dots[0].get_xydata()[0] == pytest.approx([2.5, ex.result["new_L"]])
     assert "actual change" in ex.readout.value
+
+
+# ----------------------------------------------------------------- chapter 08
+
+
+def test_bowl_descent_learning_rates():
+    assert bowl_descent(0.1, 60)["xs"][-1] == pytest.approx(-2.0, abs=1e-5)
+    assert bowl_descent(0.5, 1)["xs"][-1] == -2.0
+    edge = bowl_descent(1.0, 5)["xs"]
+    assert edge.tolist() == [0.0, -4.0, 0.0, -4.0, 0.0, -4.0]
+    assert abs(bowl_descent(1.1, 30)["xs"][-1] + 2) > 100
+    assert bowl_descent(0.3, 3)["factor"] == pytest.approx(0.4)
+    with pytest.raises(ValueError, match="positive number"):
+        bowl_descent(0.0, 3)
+
+
+def test_bowl_explorer_follows_rate_and_steps():
+    ex = bowl_explorer()
+    ex.sliders["lr"].value = 1.1
+    ex.sliders["steps"].value = 20
+    path = ex.figure.axes[0].get_lines()[1]
+    assert len(path.get_xdata()) == 21 and "diverges" in ex.figure.axes[0].get_title()
+    assert "-1.200" in ex.readout.value
+
+
+def test_valley_descent_limit_is_one_tenth():
+    assert valley_descent(0.095, 200)["losses"][-1] < 1e-6
+    assert valley_descent(0.105, 200)["losses"][-1] > 1e6
+    ex = valley_explorer()
+    ex.sliders["steps"].value = 5
+    assert ex.figure.axes[0].get_lines()[0].get_xydata().shape == (6, 2)
+
+
+def test_playground_learns_every_data_set():
+    for name in PLAYGROUND_DATA:
+        state = make_playground(name, noise=0.1, hidden=8)
+        before = playground_accuracy(state)
+        train_playground(state, 300)
+        assert state["losses"][-1] < state["losses"][0] / 3, name
+        assert playground_accuracy(state) >= max(before, 0.9), name
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        make_playground("circles")
+    with pytest.raises(ValueError, match="activation must be one of"):
+        make_playground(activation="swish")
+
+
+def test_playground_widget_ticks_and_resets():
+    pg = playground()
+    first = pg.image.value
+    pg.tick()
+    assert pg.state["epoch"] == pg.STEPS_PER_TICK and pg.image.value != first
+    assert "step <b>20</b>" in pg.readout.value
+    pg.play.value = 1  # what the play button does on each tick
+    assert pg.state["epoch"] == 2 * pg.STEPS_PER_TICK
+    pg.sliders["hidden"].value = 3  # any change starts a fresh network
+    assert pg.state["epoch"] == 0 and pg.state["model"][0].weight.shape == (3, 2)
+    pg.sliders["dataset"].value = "blobs"
+    assert pg.state["model"][-1].weight.shape[0] == 3  # three classes
+    pg.reset_button.click()
+    assert pg.state["losses"] == []
+    assert "application/vnd.jupyter.widget-view+json" in pg._repr_mimebundle_()
