@@ -1,5 +1,8 @@
 """Every chapter runs fast, and twice in the same kernel with the same numbers.
 
+Cells tagged ``nbval-ignore-output`` (nbval's convention) print wall-clock
+timings; their output is allowed to differ between runs, nothing else is.
+
 nbval (configured in pyproject.toml) already runs each notebook once as part of
 the suite; this adds what a learner who presses "Run All" twice relies on.
 """
@@ -53,7 +56,13 @@ def test_runs_twice_in_one_kernel_with_the_same_output(path):
                     client.execute_cell(cell, index)
             times.append(time.perf_counter() - start)
             runs.append([_visible_text(c) for c in nb.cells if c.cell_type == "code"])
-    for first, second in zip(*runs, strict=True):
-        assert first == second
+    timed = [
+        "nbval-ignore-output" in c.metadata.get("tags", [])
+        for c in nb.cells
+        if c.cell_type == "code"
+    ]
+    for first, second, is_timed in zip(*runs, timed, strict=True):
+        if not is_timed:  # cells tagged nbval-ignore-output print timings, which vary
+            assert first == second
     assert max(times) < MAX_SECONDS, f"{path.name} took {max(times):.1f} s (limit {MAX_SECONDS} s)"
     print(f"{path.name}: {times[0]:.1f} s, then {times[1]:.1f} s")
