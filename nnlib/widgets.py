@@ -16,6 +16,7 @@ assert on ``ex.result`` or ``ex.readout.value``; no browser is needed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
@@ -1167,6 +1168,14 @@ def stepper_readout(step: int) -> dict:
     }
 
 
+def _fit_width(svg: str) -> str:
+    """Let an SVG shrink to the width of the notebook instead of being cut off."""
+    head, sep, rest = svg.partition("<svg")
+    tag, close, body = rest.partition(">")
+    tag = re.sub(r'\sheight="[^"]*"', "", tag)  # keep the width as a maximum, scale down to fit
+    return f'{head}{sep}{tag} style="max-width: 100%; height: auto"{close}{body}'
+
+
 def backprop_stepper() -> Explorer:
     """Step through backpropagation of L = (ReLU(w·x + b) - 15)², one node at a time."""
     n_nodes = len(neuron_graph()[0].topological_order())
@@ -1177,7 +1186,7 @@ def backprop_stepper() -> Explorer:
     return Explorer(
         {"step": step},
         stepper_readout,
-        lambda r: f"<p>{r['explanation']}</p>{render_svg(r['dot'])}",
+        lambda r: f"<p>{r['explanation']}</p>{_fit_width(render_svg(r['dot']))}",
         title="Backpropagation, node by node from the output (the thick box was just computed)",
     )
 
