@@ -14,6 +14,7 @@ from nbclient import NotebookClient
 
 from nnlib import Value
 from nnlib.graph import DrawnGraph, draw_dot, graphviz_backend, render_svg, to_dot
+from nnlib.widgets import build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,14 +27,8 @@ def path_without_dot() -> str:
 
 
 def syllabus_graph():
-    a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L
+    """L = (a·b + c)·f with a = 2, b = -3, c = 10, f = -2 (chapter 02's graph)."""
+    return build_graph()[0]
 
 
 def test_to_dot_shows_label_data_and_grad():
