@@ -65,8 +65,11 @@ def to_dot(root: Value, *, show_grad=True, rankdir: str = "LR", highlight=()) ->
         raise TypeError(f"to_dot expects a Value, got {type(root).__name__}")
     order = root.topological_order()
     names = {node: f"v{i}" for i, node in enumerate(order)}
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
+    if rankdir in ("TB", "BT"):
+        graph_attr.update(ranksep="0.2", nodesep="0.2")  # compact: it reads top to bottom
     g = graphviz.Digraph(
-        graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
+        graph_attr=graph_attr,
         node_attr={"fontname": "Helvetica", "fontsize": "11"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"},
     )
@@ -81,9 +84,12 @@ def to_dot(root: Value, *, show_grad=True, rankdir: str = "LR", highlight=()) ->
         elif show_grad:
             fields.append(f"grad {_num(node.grad)}")
         fill = _ROOT_FILL if node is root else _INNER_FILL if node._prev else _LEAF_FILL
+        # A record's fields run across the direction of the graph: braces flip
+        # them so that a box reads "label | data | grad" from left to right either way.
+        text = " | ".join(fields)
         g.node(
             name,
-            label="{ " + " | ".join(fields) + " }",
+            label="{ " + text + " }" if rankdir in ("LR", "RL") else text,
             shape="record",
             style="filled,rounded,bold" if id(node) in marked else "filled,rounded",
             fillcolor=fill,

@@ -1159,7 +1159,7 @@ def stepper_readout(step: int) -> dict:
                             f"= {consumer.grad:g} × {local:g}"
                         )
             text = f"dL/d({name}) = " + " + ".join(terms) + f" = <b>{node.grad:g}</b>"
-    dot = to_dot(L, show_grad=revealed, highlight=revealed[-1:])
+    dot = to_dot(L, show_grad=revealed, highlight=revealed[-1:], rankdir="TB")
     return {
         "order": [n.label or f"{n.data:g}" for n in order],
         "revealed": [n.label or f"{n.data:g}" for n in revealed],
@@ -1187,7 +1187,7 @@ def backprop_stepper() -> Explorer:
         {"step": step},
         stepper_readout,
         lambda r: f"<p>{r['explanation']}</p>{_fit_width(render_svg(r['dot']))}",
-        title="Backpropagation, node by node from the output (the thick box was just computed)",
+        title="Backpropagation, node by node from the output L at the bottom (thick: just done)",
     )
 
 
