@@ -98,6 +98,15 @@ def _is_number(x) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def _expect_number(answer) -> Feedback | None:
+    """The feedback for a placeholder or a non-number, or None when ``answer`` is a number."""
+    if answer is None:
+        return NOT_DONE
+    if not _is_number(answer):
+        return wrong(f"Expected a number, got {answer!r}.")
+    return None
+
+
 # ----------------------------------------------------------------- chapter 00
 
 
@@ -129,10 +138,8 @@ def _close(a, b, rel=1e-6, abs_tol=1e-9) -> bool:
 @register("01.secant_slope")
 def ch01_secant_slope(answer) -> Feedback:
     """Chapter 01: the secant slope of f(x) = x³ from x = 2 to x = 2.1."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, 12.61, rel=1e-4):
         return correct(
             "(2.1³ - 2³) / 0.1 = (9.261 - 8) / 0.1 = 12.61: a bit more than the true slope 12, "
@@ -230,10 +237,8 @@ def ch01_error_ratio(answer) -> Feedback:
 @register("02.product_rule")
 def ch02_product_rule(answer) -> Feedback:
     """Chapter 02: the derivative of x²·sin(x) at x = 1."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     s, c = math.sin(1.0), math.cos(1.0)
     if _close(answer, 2 * s + c, rel=1e-3):
         return correct(f"(x²)'·sin x + x²·(sin x)' = 2·sin 1 + cos 1 = {2 * s + c:.4f}.")
@@ -277,10 +282,8 @@ def ch02_gradient(answer) -> Feedback:
 @register("02.chain")
 def ch02_chain(answer) -> Feedback:
     """Chapter 02: dM/da for M = d² in the chapter's graph (a = 2, b = -3, c = 10)."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     # M = d², d = e + c, e = a·b: dM/da = 2d · 1 · b = 2·4·(-3)
     if _close(answer, -24.0):
         return correct("dM/dd = 2d = 8, dd/de = 1, de/da = b = -3: 8 · 1 · (-3) = -24.")
@@ -340,10 +343,8 @@ def ch03_neuron_output(answer) -> Feedback:
 @register("03.loan_boundary")
 def ch03_loan_boundary(answer) -> Feedback:
     """Chapter 03: the credit score on the loan neuron's boundary at income 100."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, 50.0):
         return correct("Set z = 0: 2·score = 150 - 0.5·100, so score = 75 - 25 = 50.")
     if _close(answer, 75.0):
@@ -384,10 +385,8 @@ def ch03_and_gate(answer) -> Feedback:
 @register("03.xor_best")
 def ch03_xor_best(answer) -> Feedback:
     """Chapter 03: the largest fraction of the four XOR points one straight line gets right."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, 0.75) or _close(answer, 3.0):
         return correct(
             "3 of 4 (75%): any line that gets three right must put the fourth on the wrong side."
@@ -413,10 +412,8 @@ CH04_B2 = [0.5, -1.0]
 @register("04.sigmoid_slope")
 def ch04_sigmoid_slope(answer) -> Feedback:
     """Chapter 04: the slope of the sigmoid at z = 2."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     s = 1 / (1 + math.exp(-2))
     if _close(answer, s * (1 - s), rel=1e-3):
         return correct(f"σ(2) = {s:.4f}, so σ'(2) = σ(2)(1 - σ(2)) = {s * (1 - s):.4f}.")
@@ -565,10 +562,8 @@ def ch05_xor_hidden(answer) -> Feedback:
 def ch05_fix_xor(answer) -> Feedback:
     """Chapter 05: an output weight v2 making h1 + v2·h2 - 0.25 > 0 compute XOR
     with the popular hidden layer h1 = ReLU(x1 + x2 - 0.5), h2 = ReLU(x1 + x2 - 1.5)."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     outputs = []
     for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]:
         h1, h2 = max(0.0, x1 + x2 - 0.5), max(0.0, x1 + x2 - 1.5)
@@ -606,10 +601,8 @@ def ch05_parameters(answer) -> Feedback:
 @register("06.mse")
 def ch06_mse(answer) -> Feedback:
     """Chapter 06: the MSE of predictions [4, 1] for targets [3, 5]."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, 8.5):
         return correct("Errors 1 and -4, squared 1 and 16, mean (1 + 16) / 2 = 8.5.")
     if _close(answer, 17.0):
@@ -624,10 +617,8 @@ def ch06_mse(answer) -> Feedback:
 @register("06.bce")
 def ch06_bce(answer) -> Feedback:
     """Chapter 06: the binary cross-entropy of p = 0.8 for a true class 1."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, -math.log(0.8), rel=1e-3):
         return correct(
             f"-ln(0.8) = {-math.log(0.8):.4f}: a fairly confident right answer costs little."
@@ -644,10 +635,8 @@ def ch06_bce(answer) -> Feedback:
 @register("06.categorical")
 def ch06_categorical(answer) -> Feedback:
     """Chapter 06: cross-entropy of probabilities [0.1, 0.2, 0.7] when the true class is 2."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, -math.log(0.7), rel=1e-3):
         return correct(f"Only the true class counts: -ln(0.7) = {-math.log(0.7):.4f}.")
     if _close(answer, -math.log(0.2), rel=1e-3):
@@ -660,10 +649,8 @@ def ch06_categorical(answer) -> Feedback:
 @register("06.logit_gradient")
 def ch06_logit_gradient(answer) -> Feedback:
     """Chapter 06: d(loss)/dz for BCE with logits at z = -4, true class 1."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     s = 1 / (1 + math.exp(4))
     if _close(answer, s - 1, rel=1e-3):
         return correct(
@@ -684,10 +671,8 @@ def ch06_logit_gradient(answer) -> Feedback:
 @register("07.chain_rule")
 def ch07_chain_rule(answer) -> Feedback:
     """Chapter 07: dL/dw for x = 1, w = 2, b = 0.5, ReLU, L = (a - 4)²."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     # z = 2.5, a = 2.5, dL/da = 2(2.5 - 4) = -3, da/dz = 1, dz/dw = x = 1
     if _close(answer, -3.0):
         return correct(
@@ -705,10 +690,8 @@ def ch07_chain_rule(answer) -> Feedback:
 @register("07.update")
 def ch07_update(answer) -> Feedback:
     """Chapter 07: w after one gradient step, w = 2, dL/dw = -3, learning rate 0.1."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, 2.3):
         return correct("w ← w - lr·dL/dw = 2 - 0.1·(-3) = 2.3: a negative slope means step up.")
     if _close(answer, 1.7):
@@ -721,10 +704,8 @@ def ch07_update(answer) -> Feedback:
 @register("07.accumulation")
 def ch07_accumulation(answer) -> Feedback:
     """Chapter 07: dc/da for c = a·a + a at a = 3."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, 7.0):
         return correct(
             "a reaches c by three paths (both factors of a·a, and the + a): "
@@ -762,10 +743,8 @@ def ch07_weight_gradient(answer) -> Feedback:
 @register("08.one_step")
 def ch08_one_step(answer) -> Feedback:
     """Chapter 08: x after one step of gradient descent on (x + 2)² from x = 0 with lr = 0.1."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, -0.4):
         return correct(
             "The slope at 0 is 2(0 + 2) = 4, so x ← 0 - 0.1·4 = -0.4: downhill, towards -2."
@@ -780,10 +759,8 @@ def ch08_one_step(answer) -> Feedback:
 @register("08.divergence")
 def ch08_divergence(answer) -> Feedback:
     """Chapter 08: the smallest learning rate at which descent on (x + 2)² stops converging."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, 1.0):
         return correct(
             "Each step multiplies the distance to -2 by 1 - 2·lr; "
@@ -801,10 +778,8 @@ def ch08_divergence(answer) -> Feedback:
 @register("08.valley_rate")
 def ch08_valley_rate(answer) -> Feedback:
     """Chapter 08: the learning rate above which descent on x² + 10y² diverges."""
-    if answer is None:
-        return NOT_DONE
-    if not _is_number(answer):
-        return wrong(f"Expected a number, got {answer!r}.")
+    if (early := _expect_number(answer)) is not None:
+        return early
     if _close(answer, 0.1):
         return correct("In y each step multiplies by 1 - 20·lr, so lr must stay below 2/20 = 0.1.")
     if _close(answer, 1.0):
