@@ -29,7 +29,6 @@ from nnlib import nn, optim
 from nnlib.calculus import central_difference, forward_difference, numerical_gradient
 from nnlib.data import XOR_INPUTS, XOR_TARGETS, make_blobs, make_moons, make_spirals, make_xor
 from nnlib.engine import Value
-from nnlib.functional import sigmoid
 from nnlib.graph import render_svg, to_dot
 from nnlib.plots import COLORS, contour_with_gradients, figure_png, new_figure
 
@@ -39,8 +38,13 @@ __all__ = [
     "FUNCTIONS",
     "GRAPH_INPUTS",
     "NEURON_DATASETS",
+    "NEURON_EXAMPLE",
+    "PLAYGROUND_ACTIVATIONS",
+    "PLAYGROUND_DATA",
     "SURFACES",
+    "XOR_OUTPUT",
     "Explorer",
+    "Playground",
     "activation_explorer",
     "activation_readout",
     "approximate",
@@ -56,6 +60,7 @@ __all__ = [
     "gradient_readout",
     "huber_explorer",
     "huber_readout",
+    "int_slider",
     "log_slider",
     "loss_explorer",
     "loss_readout",
@@ -69,6 +74,7 @@ __all__ = [
     "playground_accuracy",
     "secant_explorer",
     "secant_readout",
+    "show_figure",
     "single_neuron_explorer",
     "single_neuron_readout",
     "slider",
@@ -113,6 +119,26 @@ def slider(
         readout_format=readout_format,
         continuous_update=continuous_update,
         style={"description_width": description_width},
+        layout=widgets.Layout(width="420px"),
+    )
+
+
+def show_figure(figure: Figure, image: widgets.Image) -> None:
+    """Draw ``figure`` into ``image`` as PNG. The first call lays the figure out;
+    later redraws keep that layout, which makes them about 3x faster."""
+    image.value = figure_png(figure)
+    figure.set_layout_engine(None)
+
+
+def int_slider(description: str, value: int, min: int, max: int) -> widgets.IntSlider:
+    """An IntSlider with the course's look (for counts: steps, units, nodes)."""
+    return widgets.IntSlider(
+        value=value,
+        min=min,
+        max=max,
+        step=1,
+        description=description,
+        style={"description_width": "initial"},
         layout=widgets.Layout(width="420px"),
     )
 
@@ -170,9 +196,7 @@ class Explorer:
         if self.figure is not None:
             if self.draw is not None:
                 self.draw(self.result)
-            self.image.value = figure_png(self.figure)
-            # Lay the figure out once; later redraws keep that layout (3x faster).
-            self.figure.set_layout_engine(None)
+            show_figure(self.figure, self.image)
 
     def _changed(self, _change) -> None:
         self.update()
@@ -641,9 +665,9 @@ def neuron_explorer(dataset: str = "AND", w1: float = 1.0, w2: float = 1.0, b: f
 
 
 ACTIVATIONS = {
-    "ReLU": lambda z: np.maximum(z, 0.0),
-    "sigmoid": sigmoid,
-    "tanh": np.tanh,
+    "ReLU": F.relu,
+    "sigmoid": F.sigmoid,
+    "tanh": F.tanh,
     "none (identity)": lambda z: z,
 }
 
@@ -968,10 +992,7 @@ def approximation_explorer(units: int = 3) -> Explorer:
             f"{len(r['kinks'])} ReLU units: largest error {r['max_error']:.3f}", fontsize=10
         )
 
-    units_slider = widgets.IntSlider(
-        value=units, min=1, max=40, step=1, description="hidden units",
-        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-    )  # fmt: skip
+    units_slider = int_slider("hidden units", units, 1, 40)
     return Explorer(
         {"units": units_slider},
         approximate,
@@ -1179,10 +1200,7 @@ def _fit_width(svg: str) -> str:
 def backprop_stepper() -> Explorer:
     """Step through backpropagation of L = (ReLU(w·x + b) - 15)², one node at a time."""
     n_nodes = len(neuron_graph()[0].topological_order())
-    step = widgets.IntSlider(
-        value=0, min=0, max=n_nodes, step=1, description="nodes done",
-        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-    )  # fmt: skip
+    step = int_slider("nodes done", 0, 0, n_nodes)
     return Explorer(
         {"step": step},
         stepper_readout,
@@ -1301,10 +1319,7 @@ def bowl_explorer(lr: float = 0.1, steps: int = 10) -> Explorer:
         )
         ax.set_title(f"lr = {r['lr']:.3f}: {_describe_rate(r['lr'])}", fontsize=10)
 
-    step_slider = widgets.IntSlider(
-        value=steps, min=0, max=50, description="steps",
-        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-    )  # fmt: skip
+    step_slider = int_slider("steps", steps, 0, 50)
     return Explorer(
         {
             "lr": slider("learning rate", lr, 0.005, 1.2, 0.005, readout_format=".3f"),
@@ -1361,10 +1376,7 @@ def valley_explorer(lr: float = 0.05, steps: int = 20) -> Explorer:
             fontsize=10,
         )
 
-    step_slider = widgets.IntSlider(
-        value=steps, min=0, max=100, description="steps",
-        style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-    )  # fmt: skip
+    step_slider = int_slider("steps", steps, 0, 100)
     return Explorer(
         {
             "lr": slider("learning rate", lr, 0.005, 0.11, 0.001, readout_format=".3f"),
@@ -1451,10 +1463,7 @@ class Playground:
         self.sliders = {
             "dataset": dropdown("data", list(PLAYGROUND_DATA), dataset),
             "noise": slider("noise", noise, 0.0, 0.5, 0.05),
-            "hidden": widgets.IntSlider(
-                value=hidden, min=1, max=32, description="hidden units per layer",
-                style={"description_width": "initial"}, layout=widgets.Layout(width="420px"),
-            ),
+            "hidden": int_slider("hidden units per layer", hidden, 1, 32),
             "activation": dropdown("activation", list(PLAYGROUND_ACTIVATIONS), activation),
             "lr": log_slider("learning rate", lr, -3, 0.5),
         }  # fmt: skip
@@ -1535,8 +1544,7 @@ class Playground:
             f"step <b>{self.state['epoch']}</b> &nbsp; loss <b>{loss}</b> &nbsp; "
             f"accuracy <b>{acc:.1%}</b> &nbsp; (gradient descent with momentum 0.9, full batch)"
         )
-        self.image.value = figure_png(self.figure)
-        self.figure.set_layout_engine(None)
+        show_figure(self.figure, self.image)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
