@@ -1,24 +1,31 @@
-"""Tools for instructors: student versions of the chapters, and grading them.
+"""Tools for instructors: solved and nbgrader versions of the chapters, and grading.
 
-    python -m nnlib.instructor student notebooks/ --out student/          # every chapter
-    python -m nnlib.instructor student notebooks/ 01 03 --out student/    # chapters 01 and 03
-    python -m nnlib.instructor grade submissions/ [--csv scores.csv]
+    python -m nnlib.instructor student notebooks/ [01 03] --out student/   # clean copies
+    python -m nnlib.instructor solved notebooks/ [01 03] --out solved/     # solutions filled in
+    python -m nnlib.instructor nbgrader notebooks/ [01 03] --out source/ps1/
+    python -m nnlib.instructor grade submissions/ [--csv scores.csv] [--timeout 60]
+    python -m nnlib.instructor sync notebooks/      # for authors: answer/check cells from nnlib
 
-``student`` copies each chapter with our solutions removed, following
-nbgrader's convention: in code cells, the lines between ``### BEGIN SOLUTION``
-and ``### END SOLUTION`` become a stub that raises
-``NotImplementedError("your code here")``; in Markdown cells they become
-"YOUR ANSWER HERE". Outputs are cleared; everything else is unchanged. It
-refuses to write into an existing folder unless ``--force`` is given, and
-refuses a notebook whose markers do not pair up, naming the notebook and cell.
+The notebooks in ``notebooks/`` are what a learner opens: they hold no
+solution. Each exercise is an *answer cell* (metadata ``nnlib.exercise`` and
+``nnlib.role = "answer"``, plus nbgrader's ``solution`` metadata) holding the
+placeholder, followed by a *check cell* (``nnlib.role = "check"``). Our
+solutions live in the chapters' companion modules (``nnlib.chapters.chNN``),
+one source of truth from which this tool writes:
 
-``grade`` runs every notebook found under a folder (one per student, or a
-folder per student) in a fresh kernel, collects what each exercise check
-reported, and prints one row per notebook: checks passed out of the checks
-the chapter has. With ``--csv FILE`` it also writes the table as CSV.
+- ``student``: copies with outputs cleared (the notebooks are student versions already);
+- ``solved``: every answer cell replaced by our solution, to read or to test;
+- ``nbgrader``: nbgrader *source* notebooks, with each solution between
+  ``### BEGIN SOLUTION`` and ``### END SOLUTION`` and each check cell turned
+  into an autograder test cell worth the exercise's points;
+- ``grade``: runs each submission in a fresh kernel (a time limit per cell;
+  a cell that runs too long is interrupted and the rest go on), then runs the
+  chapter's checks itself on the names the learner defined. What a notebook
+  displays is ignored. The chapter comes from the notebook's metadata
+  (``metadata.nnlib.chapter``), never from its file name.
 
-Chapter 00 introduces the exercise checks; docs/instructors.md explains the
-whole workflow, including nbgrader and nbgitpuller.
+Every command refuses to write into an existing folder unless ``--force``
+is given, and checks everything before it writes anything.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import secrets
 import shutil
 import sys
 import tempfile
@@ -33,8 +41,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-CODE_STUB = ["# YOUR CODE HERE\n", 'raise NotImplementedError("your code here")\n']
-MARKDOWN_STUB = "YOUR ANSWER HERE\n"
 FEEDBACK_MIME = "application/vnd.nnlib.feedback+json"
 
 
@@ -42,7 +48,7 @@ class InstructorError(Exception):
     """A problem with the input, reported on one line and with nothing written."""
 
 
-# --------------------------------------------------------------- student versions
+# ------------------------------------------------------------------- notebooks
 
 
 def _source(cell) -> str:
@@ -50,30 +56,8 @@ def _source(cell) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
-def strip_solutions(source: str, cell_type: str, where: str) -> str:
-    """Replace every BEGIN/END SOLUTION region of one cell's source with the stub."""
-    out: list[str] = []
-    inside = False
-    for line in source.splitlines(keepends=True):
-        marker = line.strip()
-        if marker == BEGIN:
-            if inside:
-                raise InstructorError(f"{where}: '{BEGIN}' again before '{END}'")
-            inside = True
-            indent = line[: len(line) - len(line.lstrip())]
-            if cell_type == "code":
-                out += [indent + stub for stub in CODE_STUB]
-            else:
-                out.append(MARKDOWN_STUB)
-        elif marker == END:
-            if not inside:
-                raise InstructorError(f"{where}: '{END}' without a '{BEGIN}' before it")
-            inside = False
-        elif not inside:
-            out.append(line)
-    if inside:
-        raise InstructorError(f"{where}: '{BEGIN}' is never closed by '{END}'")
-    return "".join(out)
+def _set_source(cell, text: str) -> None:
+    cell["source"] = text.rstrip("\n").splitlines(keepends=True)
 
 
 def _load(path: Path) -> dict:
@@ -83,25 +67,128 @@ def _load(path: Path) -> dict:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise InstructorError(f"{path}: cannot be read as a notebook ({e})") from None
-    if not isinstance(nb, dict) or "cells" not in nb:
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise InstructorError(f"{path}: cannot be read as a notebook (no cells)")
     return nb
 
 
-def student_version(nb: dict, name: str) -> dict:
-    """A student copy of a notebook: solutions stubbed, outputs cleared."""
+def chapter_of(nb: dict, where: str) -> str:
+    """The chapter number a notebook declares in ``metadata.nnlib.chapter``."""
+    chapter = nb.get("metadata", {}).get("nnlib", {}).get("chapter")
+    if not (isinstance(chapter, str) and len(chapter) == 2 and chapter.isdigit()):
+        raise InstructorError(
+            f"{where}: no chapter in its metadata (metadata.nnlib.chapter, such as '01'); "
+            "was it made from one of the course's notebooks?"
+        )
+    return chapter
+
+
+def exercise_cells(nb: dict) -> dict[str, dict[str, int]]:
+    """{exercise id: {"answer": cell index, "check": cell index}} for a notebook."""
+    found: dict[str, dict[str, int]] = {}
+    for index, cell in enumerate(nb["cells"]):
+        meta = cell.get("metadata", {}).get("nnlib", {})
+        if "exercise" in meta:
+            found.setdefault(meta["exercise"], {})[meta.get("role", "?")] = index
+    return found
+
+
+def check_source(ex) -> str:
+    return f'check("{ex.id}", {", ".join(ex.answers)})'
+
+
+def _grade_id(ex_id: str, role: str) -> str:
+    return f"ex{ex_id.replace('.', '_')}_{role}"
+
+
+def answer_metadata(ex_id: str) -> dict:
+    return {
+        "nbgrader": {
+            "grade": False, "grade_id": _grade_id(ex_id, "answer"), "locked": False,
+            "schema_version": 3, "solution": True, "task": False,
+        },
+        "nnlib": {"exercise": ex_id, "role": "answer"},
+    }  # fmt: skip
+
+
+def _exercises_of(nb: dict, where: str):
+    """The chapter's exercises, checked against the notebook's cells."""
+    from nnlib.exercises import chapter_exercises
+
+    chapter = chapter_of(nb, where)
+    exercises = chapter_exercises(chapter)
+    cells = exercise_cells(nb)
+    for ex in exercises:
+        roles = cells.get(ex.id, {})
+        for role in ("answer", "check"):
+            if role not in roles:
+                raise InstructorError(f"{where}: exercise {ex.id} has no {role} cell")
+        if roles["check"] < roles["answer"]:
+            raise InstructorError(f"{where}: exercise {ex.id}'s check comes before its answer")
+    extra = sorted(set(cells) - {ex.id for ex in exercises})
+    if extra:
+        raise InstructorError(f"{where}: cells name exercises nnlib does not know: {extra}")
+    return chapter, exercises, cells
+
+
+def _clean(nb: dict) -> dict:
     out = json.loads(json.dumps(nb))  # a deep copy
-    for index, cell in enumerate(out["cells"]):
-        where = f"{name}, cell {index} (id {cell.get('id', '?')})"
-        source = _source(cell)
-        if BEGIN in source or END in source:
-            cell["source"] = strip_solutions(source, cell["cell_type"], where).splitlines(
-                keepends=True
-            )
+    for cell in out["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
     out.get("metadata", {}).pop("widgets", None)
+    return out
+
+
+def student_version(nb: dict, name: str) -> dict:
+    """A learner's copy: outputs cleared; refuses a notebook that holds a solution."""
+    for index, cell in enumerate(nb["cells"]):
+        if BEGIN in _source(cell):
+            raise InstructorError(f"{name}, cell {index}: holds a solution ({BEGIN})")
+    return _clean(nb)
+
+
+def solved_version(nb: dict, name: str) -> dict:
+    """Every answer cell replaced by our solution (outputs cleared)."""
+    _, exercises, cells = _exercises_of(nb, name)
+    out = _clean(nb)
+    for ex in exercises:
+        _set_source(out["cells"][cells[ex.id]["answer"]], ex.solution)
+    return out
+
+
+def nbgrader_version(nb: dict, name: str) -> dict:
+    """An nbgrader source notebook: solutions between the markers, checks as graded tests."""
+    _, exercises, cells = _exercises_of(nb, name)
+    out = _clean(nb)
+    for ex in exercises:
+        answer = out["cells"][cells[ex.id]["answer"]]
+        _set_source(answer, f"{BEGIN}\n{ex.solution}{END}\n")
+        answer["metadata"].update(answer_metadata(ex.id))
+        test = out["cells"][cells[ex.id]["check"]]
+        _set_source(
+            test,
+            "# Autograded: passes only when the check says Correct.\n"
+            "from nnlib.exercises import require\n\n"
+            f'require("{ex.id}", {", ".join(ex.answers)})\n',
+        )
+        test["metadata"]["nbgrader"] = {
+            "grade": True, "grade_id": _grade_id(ex.id, "check"), "locked": True,
+            "points": ex.points, "schema_version": 3, "solution": False, "task": False,
+        }  # fmt: skip
+    return out
+
+
+def sync_version(nb: dict, name: str) -> dict:
+    """For authors: answer and check cells rewritten from the companion (outputs kept)."""
+    _, exercises, cells = _exercises_of(nb, name)
+    out = json.loads(json.dumps(nb))
+    for ex in exercises:
+        answer = out["cells"][cells[ex.id]["answer"]]
+        _set_source(answer, ex.placeholder)
+        answer["metadata"].update(answer_metadata(ex.id))
+        _set_source(out["cells"][cells[ex.id]["check"]], check_source(ex))
     return out
 
 
@@ -124,22 +211,49 @@ def _select(src: Path, chapters: list[str]) -> list[Path]:
     return chosen
 
 
-def make_student_versions(src: Path, out: Path, chapters: list[str], force: bool) -> list[Path]:
-    """Write student versions of the chosen chapters into ``out``; return the files written."""
+VERSIONS = {"student": student_version, "solved": solved_version, "nbgrader": nbgrader_version}
+
+
+def write_versions(
+    kind: str, src: Path, out: Path, chapters: list[str], force: bool
+) -> list[Path]:
+    """Write the ``kind`` version of the chosen chapters into ``out``; return the files."""
+    make = VERSIONS[kind]
     notebooks = _select(src, chapters)
     if out.exists() and not force:
         raise InstructorError(f"{out} exists already; use --force to replace it")
-    # Check everything before writing anything.
-    versions = [(p.name, student_version(_load(p), p.name)) for p in notebooks]
+    versions = [(p.name, make(_load(p), p.name)) for p in notebooks]  # all checked first
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     written = []
     for name, nb in versions:
         path = out / name
-        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write(path, nb)
         written.append(path)
     return written
+
+
+def _write(path: Path, nb: dict) -> None:
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def make_student_versions(src: Path, out: Path, chapters: list[str], force: bool) -> list[Path]:
+    return write_versions("student", src, out, chapters, force)
+
+
+def sync_folder(src: Path) -> list[Path]:
+    """Rewrite the answer and check cells of every notebook in place; return those changed."""
+    changed = []
+    for path in _select(src, []):
+        nb = _load(path)
+        if not nb.get("metadata", {}).get("nnlib"):
+            continue
+        new = sync_version(nb, path.name)
+        if new != nb:
+            _write(path, new)
+            changed.append(path)
+    return changed
 
 
 # ----------------------------------------------------------------------- grading
@@ -152,74 +266,122 @@ class Grade:
     passed: int
     total: int
     errors: int
+    problem: str = ""
 
     @property
     def percent(self) -> float:
         return 100.0 * self.passed / self.total if self.total else 0.0
 
 
-def feedback_in(nb) -> dict[str, bool | None]:
-    """The last result each exercise check displayed in an executed notebook."""
-    results: dict[str, bool | None] = {}
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if FEEDBACK_MIME in data:
-                fb = data[FEEDBACK_MIME]
-                results[fb["check"]] = fb["passed"]
-    return results
+_GRADER = """\
+import importlib as _nnlib_il, json as _nnlib_json
+_nnlib_ex = _nnlib_il.reload(_nnlib_il.import_module("nnlib.exercises"))
+_nnlib_il.reload(_nnlib_il.import_module("nnlib.chapters.ch{chapter}"))
+_nnlib_e = _nnlib_ex.get("{id}")
+try:
+    _nnlib_fb = _nnlib_e.run(*[globals().get(_n, ...) for _n in _nnlib_e.answers])
+    _nnlib_passed = _nnlib_fb.passed is True
+except BaseException:
+    _nnlib_passed = False
+print("{nonce}" + _nnlib_json.dumps({{"id": "{id}", "passed": _nnlib_passed}}))
+"""
 
 
-def grade_notebook(path: Path, timeout: int = 120) -> Grade:
-    """Run one notebook in a fresh kernel (errors allowed) and count the checks it passed."""
+def grade_notebook(path: Path, timeout: int = 60, label: str | None = None) -> Grade:
+    """Run one notebook in a fresh kernel, then run the chapter's checks on its answers.
+
+    Each cell may run for ``timeout`` seconds; a cell that runs longer is
+    interrupted and counted as an error, and the notebook goes on. The
+    checks are run by this function in that kernel, after a fresh import of
+    the exercise modules; outputs the notebook itself displayed are not read.
+    """
     import nbformat
     from nbclient import NotebookClient
 
-    from nnlib.exercises import CHECKS
+    from nnlib.exercises import chapter_exercises
 
-    _load(path)  # a clear error for files that are not notebooks
-    nb = nbformat.read(path, as_version=4)
+    label = label or path.name
+    nb_dict = _load(path)
+    chapter = chapter_of(nb_dict, label)
+    exercises = chapter_exercises(chapter)
+    nb = nbformat.reads(json.dumps(nb_dict), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    learner_cells = len(nb.cells)
+    nonce = "nnlib-grade-" + secrets.token_hex(16) + ":"
+    for ex in exercises:
+        nb.cells.append(
+            nbformat.v4.new_code_cell(_GRADER.format(chapter=chapter, id=ex.id, nonce=nonce))
+        )
     with tempfile.TemporaryDirectory() as tmp:
-        # Run in a scratch folder so that a student's notebook cannot write next to the others.
-        NotebookClient(
+        # A scratch folder: a student's notebook cannot write next to the others.
+        client = NotebookClient(
             nb, kernel_name="python3", timeout=timeout, allow_errors=True,
-            resources={"metadata": {"path": tmp}},
-        ).execute()  # fmt: skip
-    chapter = path.name[:2]
-    checks = sorted(name for name in CHECKS if name.startswith(f"{chapter}."))
-    results = feedback_in(nb)
-    errors = sum(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+            interrupt_on_timeout=True, resources={"metadata": {"path": tmp}},
+        )  # fmt: skip
+        client.execute()
+    passed: dict[str, bool] = {}
+    for cell in nb.cells[learner_cells:]:
+        for output in cell.get("outputs", []):
+            for line in output.get("text", "").splitlines():
+                if line.startswith(nonce):
+                    result = json.loads(line[len(nonce) :])
+                    passed[result["id"]] = result["passed"] is True
+    errors = sum(
+        o.get("output_type") == "error" for c in nb.cells[:learner_cells] for o in c.outputs
+    )
     return Grade(
-        path.name, chapter, sum(results.get(c) is True for c in checks), len(checks), errors
+        label,
+        chapter,
+        sum(ex.points for ex in exercises if passed.get(ex.id)),
+        sum(ex.points for ex in exercises),
+        errors,
     )
 
 
-def grade_folder(folder: Path, timeout: int = 120) -> list[tuple[str, Grade]]:
+def grade_folder(folder: Path, timeout: int = 60) -> list[Grade]:
+    """Grade every notebook under ``folder``; one that cannot be graded gets a row saying why."""
     if not folder.is_dir():
         raise InstructorError(f"{folder}: no such folder")
     notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     if not notebooks:
         raise InstructorError(f"{folder}: holds no notebooks")
-    return [(str(p.relative_to(folder)), grade_notebook(p, timeout)) for p in notebooks]
+    rows = []
+    for p in notebooks:
+        label = str(p.relative_to(folder))
+        try:
+            rows.append(grade_notebook(p, timeout, label))
+        except InstructorError as e:
+            rows.append(Grade(label, "?", 0, 0, 0, problem=str(e)))
+        except Exception as e:  # a broken kernel must not stop the other notebooks
+            rows.append(Grade(label, "?", 0, 0, 0, problem=f"{type(e).__name__}: {e}"))
+    return rows
 
 
-def format_table(rows: list[tuple[str, Grade]]) -> str:
-    width = max(len("notebook"), *(len(name) for name, _ in rows))
+def format_table(rows: list[Grade]) -> str:
+    width = max(len("notebook"), *(len(g.notebook) for g in rows))
     lines = [f"{'notebook':<{width}}  chapter  passed  total  score  errors"]
-    for name, g in rows:
+    for g in rows:
+        if g.problem:
+            lines.append(f"{g.notebook:<{width}}  cannot grade: {g.problem}")
+            continue
         score = f"{g.percent:>4.0f}%"
         lines.append(
-            f"{name:<{width}}  {g.chapter:>7}  {g.passed:>6}  {g.total:>5}  {score}  {g.errors:>6}"
+            f"{g.notebook:<{width}}  {g.chapter:>7}  {g.passed:>6}  {g.total:>5}  {score}  "
+            f"{g.errors:>6}"
         )
     return "\n".join(lines)
 
 
-def write_csv(rows: list[tuple[str, Grade]], path: Path) -> None:
+def write_csv(rows: list[Grade], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["notebook", "chapter", "passed", "total", "score_percent", "errors"])
-        for name, g in rows:
-            w.writerow([name, g.chapter, g.passed, g.total, f"{g.percent:.1f}", g.errors])
+        w.writerow(["notebook", "chapter", "passed", "total", "score_percent", "errors", "problem"])
+        for g in rows:
+            w.writerow(
+                [g.notebook, g.chapter, g.passed, g.total, f"{g.percent:.1f}", g.errors, g.problem]
+            )
 
 
 # --------------------------------------------------------------------------- CLI
@@ -230,23 +392,32 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m nnlib.instructor", description=__doc__.split("\n\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    st = sub.add_parser("student", help="write student versions (solutions removed)")
-    st.add_argument("source", type=Path, help="the notebooks folder (or one notebook)")
-    st.add_argument("chapters", nargs="*", help="chapter numbers or file names (default: all)")
-    st.add_argument("--out", type=Path, required=True, help="folder to write (must not exist)")
-    st.add_argument("--force", action="store_true", help="replace --out if it exists")
-    gr = sub.add_parser("grade", help="run completed notebooks and score their exercises")
-    gr.add_argument(
-        "folder", type=Path, help="folder of completed notebooks (searched recursively)"
-    )
+    helps = {
+        "student": "write clean copies for students (outputs cleared)",
+        "solved": "write the chapters with our solutions filled in",
+        "nbgrader": "write nbgrader source notebooks (solutions marked, graded check cells)",
+    }
+    for kind, text in helps.items():
+        p = sub.add_parser(kind, help=text)
+        p.add_argument("source", type=Path, help="the notebooks folder (or one notebook)")
+        p.add_argument("chapters", nargs="*", help="chapter numbers or file names (default: all)")
+        p.add_argument("--out", type=Path, required=True, help="folder to write (must not exist)")
+        p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    gr = sub.add_parser("grade", help="run submissions and score their exercises")
+    gr.add_argument("folder", type=Path, help="folder of submissions (searched recursively)")
     gr.add_argument("--csv", type=Path, help="also write the table as CSV to this file")
-    gr.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    gr.add_argument("--timeout", type=int, default=60, help="seconds per cell (default 60)")
+    sy = sub.add_parser("sync", help="authors: rewrite answer/check cells from nnlib")
+    sy.add_argument("source", type=Path, help="the notebooks folder")
     args = parser.parse_args(argv)
     try:
-        if args.command == "student":
-            written = make_student_versions(args.source, args.out, args.chapters, args.force)
+        if args.command in VERSIONS:
+            written = write_versions(args.command, args.source, args.out, args.chapters, args.force)
             for path in written:
                 print(f"wrote {path}")
+        elif args.command == "sync":
+            for path in sync_folder(args.source):
+                print(f"updated {path}")
         else:
             rows = grade_folder(args.folder, args.timeout)
             print(format_table(rows))

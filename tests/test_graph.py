@@ -13,8 +13,8 @@ import pytest
 from nbclient import NotebookClient
 
 from nnlib import Value
+from nnlib.chapters.ch02 import build_graph
 from nnlib.graph import DrawnGraph, draw_dot, graphviz_backend, render_svg, to_dot
-from nnlib.widgets import build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 

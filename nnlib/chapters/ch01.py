@@ -1,0 +1,401 @@
+"""Chapter 01 (Limits):
+its explorers, and its exercises with their checks, hints and solutions.
+
+The notebook is ``notebooks/01_*.ipynb``; it imports this module as ``ch01``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter, NullLocator
+
+from nnlib.calculus import central_difference, forward_difference
+from nnlib.exercises import (
+    AnswerError,
+    Feedback,
+    as_number,
+    call,
+    close,
+    correct,
+    exercise,
+    first_failure,
+    wrong,
+)
+from nnlib.plots import COLORS, new_figure
+from nnlib.widgets import Explorer, dropdown, log_slider, slider
+
+#: Functions the chapter 01 explorers offer, each with its exact derivative.
+FUNCTIONS = {
+    "x²": (np.square, lambda x: 2 * x),
+    "x³": (lambda x: x**3, lambda x: 3 * x**2),
+    "sin(x)": (np.sin, np.cos),
+    "eˣ": (np.exp, np.exp),
+}
+
+
+def _function(name: str):
+    if name not in FUNCTIONS:
+        raise ValueError(f"function must be one of {list(FUNCTIONS)}, got {name!r}")
+    return FUNCTIONS[name]
+
+
+def secant_readout(function: str, x: float, h: float) -> dict[str, float]:
+    """The secant of ``function`` from x to x + h, next to the true derivative at x.
+
+    Returns the two points, the forward difference quotient (the secant's
+    slope), the central quotient, the exact derivative and the errors.
+    """
+    f, df = _function(function)
+    fx, fxh = float(f(x)), float(f(x + h))
+    secant = forward_difference(f, x, h)
+    central = central_difference(f, x, h)
+    exact = float(df(x))
+    return {
+        "x": x,
+        "h": h,
+        "fx": fx,
+        "fxh": fxh,
+        "secant": float(secant),
+        "central": float(central),
+        "derivative": exact,
+        "secant_error": float(secant - exact),
+        "central_error": float(central - exact),
+    }
+
+
+def secant_explorer(function: str = "x²", x: float = 1.0, h: float = 1.0) -> Explorer:
+    """Sliders for x and h: watch the secant through x and x + h turn into the tangent."""
+    fig, ax = new_figure(6.4, 4.0)
+    grid = np.linspace(-3, 3, 301)
+    (curve,) = ax.plot([], [], color=COLORS["blue"], lw=2, label="f(x)")
+    (secant,) = ax.plot(
+        [], [], color=COLORS["vermillion"], lw=1.8, label="secant through x and x + h"
+    )
+    (tangent,) = ax.plot([], [], color=COLORS["black"], lw=1.2, ls="--", label="tangent at x")
+    (points,) = ax.plot([], [], "o", color=COLORS["vermillion"], ms=6)
+    ax.set(xlim=(-3, 3), xlabel="x", ylabel="f(x)")
+    ax.legend(loc="upper left", fontsize=8)
+
+    def draw(r):
+        f, _ = _function(sliders["function"].value)
+        ys = f(grid)
+        curve.set_data(grid, ys)
+        lo, hi = float(ys.min()), float(ys.max())
+        pad = 0.15 * (hi - lo)
+        ax.set_ylim(lo - pad, hi + pad)
+        secant.set_data(grid, r["fx"] + r["secant"] * (grid - r["x"]))
+        tangent.set_data(grid, r["fx"] + r["derivative"] * (grid - r["x"]))
+        points.set_data([r["x"], r["x"] + r["h"]], [r["fx"], r["fxh"]])
+        ax.set_title(
+            f"{sliders['function'].value}: secant slope {r['secant']:.4f}, "
+            f"derivative {r['derivative']:.4f}",
+            fontsize=10,
+        )
+
+    sliders = {
+        "function": dropdown("function", list(FUNCTIONS), function),
+        "x": slider("x", x, -2.0, 2.0, 0.05),
+        "h": log_slider("h", h, -4, 0.3),
+    }
+    return Explorer(
+        sliders,
+        secant_readout,
+        lambda r: (
+            f"(f(x + h) - f(x)) / h = <b>{r['secant']:.6f}</b> &nbsp; "
+            f"true derivative f'(x) = <b>{r['derivative']:.6f}</b> &nbsp; "
+            f"error {r['secant_error']:+.2e}"
+        ),
+        figure=fig,
+        draw=draw,
+        title="Shrink h: the secant turns into the tangent",
+    )
+
+
+_HS = np.logspace(-16, 0, 161)
+
+
+def difference_errors(function: str, x: float, h: float) -> dict:
+    """Errors of the forward and central quotients over h = 1e-16 … 1, and at ``h``.
+
+    Also the h (on that grid) where each error is smallest: the bottom of the U.
+    """
+    f, df = _function(function)
+    exact = float(df(x))
+    fwd = np.abs(forward_difference(f, x, _HS) - exact)
+    cen = np.abs(central_difference(f, x, _HS) - exact)
+    here = secant_readout(function, x, h)
+    return {
+        "hs": _HS,
+        "forward": fwd,
+        "central": cen,
+        "h": h,
+        "forward_at_h": abs(here["secant_error"]),
+        "central_at_h": abs(here["central_error"]),
+        "best_forward_h": float(_HS[np.argmin(fwd)]),
+        "best_central_h": float(_HS[np.argmin(cen)]),
+    }
+
+
+def error_explorer(function: str = "sin(x)", x: float = 1.0, h: float = 1e-3) -> Explorer:
+    """The U-shaped error of difference quotients against h, on log-log axes."""
+    fig, ax = new_figure(6.4, 4.0)
+    tiny = 1e-18  # an error of exactly 0 cannot sit on a log axis; draw it at the floor
+    (fwd_line,) = ax.loglog(
+        [], [], color=COLORS["vermillion"], label="forward  (f(x+h) - f(x)) / h"
+    )
+    (cen_line,) = ax.loglog([], [], color=COLORS["blue"], label="central  (f(x+h) - f(x-h)) / 2h")
+    (fwd_dot,) = ax.loglog([], [], "o", color=COLORS["vermillion"], ms=7)
+    (cen_dot,) = ax.loglog([], [], "s", color=COLORS["blue"], ms=7)
+    marker = ax.axvline(h, color=COLORS["grey"], lw=1, ls=":")
+    ax.set(xlim=(1e-16, 1), ylim=(1e-17, 10), xlabel="step h", ylabel="|error| of the slope")
+    powers = FuncFormatter(lambda v, _: f"1e{round(np.log10(v))}")  # plain text: fast to draw
+    ax.xaxis.set_major_formatter(powers)
+    ax.yaxis.set_major_formatter(powers)
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.legend(loc="upper center", fontsize=8)
+
+    def draw(r):
+        fwd_line.set_data(r["hs"], np.maximum(r["forward"], tiny))
+        cen_line.set_data(r["hs"], np.maximum(r["central"], tiny))
+        fwd_dot.set_data([r["h"]], [max(r["forward_at_h"], tiny)])
+        cen_dot.set_data([r["h"]], [max(r["central_at_h"], tiny)])
+        marker.set_xdata([r["h"], r["h"]])
+        name, x0 = sliders["function"].value, sliders["x"].value
+        ax.set_title(f"Error of the numerical derivative of {name} at x = {x0:g}", fontsize=10)
+
+    sliders = {
+        "function": dropdown("function", list(FUNCTIONS), function),
+        "x": slider("x", x, -2.0, 2.0, 0.05),
+        "h": log_slider("h", h, -16, 0, step=0.1),
+    }
+    return Explorer(
+        sliders,
+        difference_errors,
+        lambda r: (
+            f"at h = {r['h']:.1e}: forward error <b>{r['forward_at_h']:.1e}</b>, "
+            f"central error <b>{r['central_at_h']:.1e}</b><br>"
+            f"smallest error at h ≈ {r['best_forward_h']:.0e} (forward), "
+            f"{r['best_central_h']:.0e} (central)"
+        ),
+        figure=fig,
+        draw=draw,
+        title="Too big an h bends the slope; too small an h drowns it in round-off",
+    )
+
+
+# ------------------------------------------------------------------ exercises
+
+_EPS = np.finfo(float).eps
+_STEPS = [10.0**-k for k in range(1, 16)]
+
+
+@exercise(
+    "01.1",
+    title="a secant slope",
+    kind="value",
+    answers="slope",
+    placeholder="slope = ...  # your answer: a number",
+    solution="slope = (2.1**3 - 2**3) / 0.1",
+    hints=(
+        "A secant slope is rise over run: (f(x + h) - f(x)) / h.",
+        "Here f(x) = x³, x = 2 and h = 0.1, so you need f(2.1) and f(2).",
+        "f(2.1) = 9.261 and f(2) = 8; divide their difference by 0.1.",
+    ),
+)
+def check_secant_slope(slope) -> Feedback:
+    """The secant slope of f(x) = x³ from x = 2 to x = 2.1."""
+    s = as_number(slope)
+    if close(s, 12.61, rel=1e-4):
+        return correct(
+            "(2.1³ - 2³) / 0.1 = (9.261 - 8) / 0.1 = 12.61: a bit more than the true slope 12, "
+            "because the curve keeps getting steeper between 2 and 2.1."
+        )
+    if close(s, 12.0, rel=1e-4):
+        return wrong(
+            "12 is the derivative 3x² at x = 2, the limit. We asked for the secant, h = 0.1."
+        )
+    if close(s, 1.261, rel=1e-4):
+        return wrong(
+            "1.261 is the rise f(2.1) - f(2). A slope is rise over run: divide by h = 0.1."
+        )
+    if close(s, 12.01, rel=1e-4):
+        return wrong("12.01 is the central quotient (from 1.9 to 2.1). Use the points 2 and 2.1.")
+    return wrong(f"{s:g} is not it. Compute (f(2.1) - f(2)) / 0.1 with f(x) = x³.")
+
+
+def _central(f, x, h):
+    return (f(x + h) - f(x - h)) / (2 * h)
+
+
+def _scaled_derivative(f, x):
+    h = _EPS ** (1 / 3) * max(abs(x), 1.0)
+    return _central(f, x, h)
+
+
+_DERIVATIVE_CASES = [
+    ("sin", math.sin, math.cos, 1.0),
+    ("exp", math.exp, math.exp, 0.0),
+    ("x³", lambda x: x**3, lambda x: 3 * x**2, 1e6),
+    ("x⁴", lambda x: x**4, lambda x: 4 * x**3, -2e4),
+    ("log", math.log, lambda x: 1 / x, 50.0),
+    ("√x", math.sqrt, lambda x: 0.5 / math.sqrt(x), 4e8),
+]
+
+
+@exercise(
+    "01.2",
+    title="a derivative with a step that suits x",
+    answers="derivative",
+    placeholder='''
+def derivative(f, x):
+    """The slope of f at x by the central difference, with h = ∛ε · max(|x|, 1)."""
+    raise NotImplementedError("write the body of derivative")
+''',
+    solution='''
+def derivative(f, x):
+    """The slope of f at x by the central difference, with h = ∛ε · max(|x|, 1)."""
+    eps = np.finfo(float).eps  # 2.2e-16, the gap between 1 and the next float
+    h = eps ** (1 / 3) * max(abs(x), 1.0)
+    return (f(x + h) - f(x - h)) / (2 * h)
+''',
+    hints=(
+        "Two lines: first compute h, then return the central difference "
+        "(f(x + h) - f(x - h)) / 2h.",
+        "ε is np.finfo(float).eps; its cube root is ε ** (1 / 3), about 6e-6.",
+        "Why max(|x|, 1)? At x = 1e6 the floats near x are about 1e-10 apart, so a step of "
+        "1e-5 is lost in round-off; a step that grows with |x| keeps the same relative size.",
+    ),
+)
+def check_derivative(derivative) -> Feedback:
+    """derivative(f, x) is within 1e-8 (relative) of the true slope on functions and x of
+    very different sizes, including x = 1e6 where a fixed h = 1e-5 is not good enough."""
+    if not callable(derivative):
+        raise AnswerError(f"Expected a function derivative(f, x), got {derivative!r}.")
+
+    def diagnose(case, got, want):
+        _, f, _, x = case
+        if close(got, _central(f, x, 1e-5), rel=1e-12, abs_tol=0):
+            return "That is a fixed h = 1e-5: at this x the step must grow with |x|."
+        for h in (1e-5, 1e-8, _EPS ** (1 / 3) * max(abs(x), 1.0)):
+            if close(got, (f(x + h) - f(x)) / h, rel=1e-12, abs_tol=0):
+                return "That is the forward difference. Use f(x + h) and f(x - h), over 2h."
+        return None
+
+    failure = first_failure(
+        _DERIVATIVE_CASES,
+        run=lambda case: call(derivative, case[1], case[3], name="derivative"),
+        expected=lambda case: case[2](case[3]),
+        agree=lambda got, want: close(as_number(got), want, rel=1e-8, abs_tol=1e-12),
+        describe=lambda case: f"f(x) = {case[0]}, x = {case[3]:g}",
+        diagnose=diagnose,
+    )
+    return failure or correct(
+        "Within 1e-8 of the true slope on six functions, from x = 0 to x = 1e6. "
+        "The step that grows with |x| keeps round-off and truncation balanced at every scale."
+    )
+
+
+def _best_forward_step(f, fprime, x):
+    exact = fprime(x)
+    return min(_STEPS, key=lambda h: abs((f(x + h) - f(x)) / h - exact))
+
+
+_STEP_CASES = [
+    ("exp", math.exp, math.exp, 0.0),
+    ("sin", math.sin, math.cos, 1.0),
+    ("x³", lambda x: x**3, lambda x: 3 * x**2, 10.0),
+    ("cos", math.cos, lambda x: -math.sin(x), 2.0),
+]
+
+
+@exercise(
+    "01.3",
+    title="find the bottom of the U",
+    answers="best_step",
+    placeholder='''
+def best_step(f, fprime, x):
+    """Of h = 1e-1, 1e-2, ..., 1e-15, the one whose forward difference of f at x is
+    closest to the true slope fprime(x)."""
+    raise NotImplementedError("write the body of best_step")
+''',
+    solution='''
+def best_step(f, fprime, x):
+    """Of h = 1e-1, 1e-2, ..., 1e-15, the one whose forward difference of f at x is
+    closest to the true slope fprime(x)."""
+    steps = [10.0**-k for k in range(1, 16)]
+    return min(steps, key=lambda h: abs((f(x + h) - f(x)) / h - fprime(x)))
+''',
+    hints=(
+        "Make the list of steps [10.0**-k for k in range(1, 16)] and measure the error of each.",
+        "The error of one step is abs((f(x + h) - f(x)) / h - fprime(x)).",
+        "min(steps, key=...) returns the step with the smallest error: give it a function "
+        "of h that computes that error.",
+    ),
+)
+def check_best_step(best_step) -> Feedback:
+    """best_step(f, fprime, x) finds the forward difference's best step on unseen functions."""
+    if not callable(best_step):
+        raise AnswerError(f"Expected a function best_step(f, fprime, x), got {best_step!r}.")
+
+    def diagnose(case, got, want):
+        try:
+            h = as_number(got)
+        except AnswerError:
+            return None
+        if h == 1e-15:
+            return "The smallest h is not the best: below about 1e-8 round-off takes over."
+        _, f, fprime, x = case
+        central = min(_STEPS, key=lambda s: abs((f(x + s) - f(x - s)) / (2 * s) - fprime(x)))
+        if h == central:
+            return "That is the best step of the central difference; we asked for the forward one."
+        return "Compare every step's error, not just a few."
+
+    failure = first_failure(
+        _STEP_CASES,
+        run=lambda case: call(best_step, case[1], case[2], case[3], name="best_step"),
+        expected=lambda case: _best_forward_step(case[1], case[2], case[3]),
+        agree=lambda got, want: as_number(got) == want,
+        describe=lambda case: f"f(x) = {case[0]}, x = {case[3]:g}",
+        diagnose=diagnose,
+    )
+    if failure:
+        return failure
+    found = {name: _best_forward_step(f, d, x) for name, f, d, x in _STEP_CASES}
+    listed = ", ".join(f"{n} at {x:g}: {found[n]:.0e}" for n, _, _, x in _STEP_CASES)
+    return correct(
+        f"Right on all four ({listed}). The bottoms sit near √ε ≈ 1.5e-8 times the size of x, "
+        "moved a little by each function's curvature."
+    )
+
+
+@exercise(
+    "01.4",
+    title="predict an error from its order",
+    kind="value",
+    answers="predicted_error",
+    placeholder="predicted_error = ...  # your answer: a number such as 1e-5",
+    solution="predicted_error = 3e-6 / 10**2  # central error is of order h²",
+    hints=(
+        "The central difference's error is of order h²: proportional to h squared.",
+        "h goes from 0.01 to 0.001: ten times smaller. What happens to h²?",
+        "h² shrinks by 10² = 100, so the error does too.",
+    ),
+)
+def check_predicted_error(predicted_error) -> Feedback:
+    """The central error at h = 0.001 predicted from 3e-6 at h = 0.01: 3e-8."""
+    e = as_number(predicted_error)
+    if close(e, 3e-8, rel=0.05, abs_tol=0):
+        return correct(
+            "3e-6 / 100 = 3e-8: ten times smaller h, a hundred times smaller error (order h²), "
+            "as long as h stays well above the round-off floor."
+        )
+    if close(e, 3e-7, rel=0.05, abs_tol=0):
+        return wrong("Ten times smaller: that is order h, the forward difference's behaviour.")
+    if close(e, 3e-9, rel=0.05, abs_tol=0):
+        return wrong("A thousand times smaller would be order h³. The central difference is h².")
+    if e > 3e-6:
+        return wrong("A smaller step should give a smaller truncation error, not a larger one.")
+    return wrong("Use the order: error ∝ h². How does h² change when h shrinks tenfold?")
