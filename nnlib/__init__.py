@@ -13,7 +13,10 @@ the chapter that introduces it:
 - ``nnlib.data``: XOR, moons, spirals, blobs, teacher-student, digits (03, 05, 08, 09)
 - ``nnlib.train``: mini-batches and a fit loop with early stopping (08, 09)
 - ``nnlib.gradcheck``: analytic against numerical gradients (07)
-- ``nnlib.widgets``, ``nnlib.exercises``: the explorers and the exercise checks (00 onwards)
+- ``nnlib.widgets``: the generic machinery of explorers (sliders, Explorer) (00 onwards)
+- ``nnlib.exercises``: feedback, answers as learners write them, hints and solutions (00 onwards)
+- ``nnlib.chapters.chNN``: one companion per chapter: its explorers and exercises
+- ``nnlib.instructor``: solved, student and nbgrader versions, and grading
 """
 
 from nnlib.engine import Value

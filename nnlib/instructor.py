@@ -37,6 +37,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -304,7 +305,9 @@ def grade_notebook(path: Path, timeout: int = 60, label: str | None = None) -> G
     nb_dict = _load(path)
     chapter = chapter_of(nb_dict, label)
     exercises = chapter_exercises(chapter)
-    nb = nbformat.reads(json.dumps(nb_dict), as_version=4)
+    with warnings.catch_warnings():  # a hand-edited notebook may lack cell ids: fine here
+        warnings.simplefilter("ignore")
+        nb = nbformat.reads(json.dumps(nb_dict), as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
@@ -329,7 +332,9 @@ def grade_notebook(path: Path, timeout: int = 60, label: str | None = None) -> G
                     result = json.loads(line[len(nonce) :])
                     passed[result["id"]] = result["passed"] is True
     errors = sum(
-        o.get("output_type") == "error" for c in nb.cells[:learner_cells] for o in c.outputs
+        o.get("output_type") == "error"
+        for c in nb.cells[:learner_cells]
+        for o in c.get("outputs", [])
     )
     return Grade(
         label,
@@ -377,7 +382,9 @@ def format_table(rows: list[Grade]) -> str:
 def write_csv(rows: list[Grade], path: Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["notebook", "chapter", "passed", "total", "score_percent", "errors", "problem"])
+        w.writerow(
+            ["notebook", "chapter", "passed", "total", "score_percent", "errors", "problem"]
+        )
         for g in rows:
             w.writerow(
                 [g.notebook, g.chapter, g.passed, g.total, f"{g.percent:.1f}", g.errors, g.problem]
@@ -412,7 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command in VERSIONS:
-            written = write_versions(args.command, args.source, args.out, args.chapters, args.force)
+            written = write_versions(
+                args.command, args.source, args.out, args.chapters, args.force
+            )
             for path in written:
                 print(f"wrote {path}")
         elif args.command == "sync":

@@ -1,206 +1,262 @@
-"""The instructor kit: student versions without solutions, grading, and clear refusals."""
+"""The instructor kit: solved and nbgrader versions from one source, grading that can't be fooled."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from nnlib.exercises import CHECKS, FEEDBACK_MIME, ch00_find_x
+from nnlib import instructor
+from nnlib.exercises import FEEDBACK_MIME, chapter_exercises
 from nnlib.instructor import (
     BEGIN,
     END,
     InstructorError,
-    feedback_in,
     grade_folder,
-    make_student_versions,
-    strip_solutions,
+    nbgrader_version,
+    solved_version,
+    student_version,
+    write_versions,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CH01 = ROOT / "notebooks" / "01_limits.ipynb"
 
 
-def _cli(*args):
+def _cli(*args, **kwargs):
     return subprocess.run(
         [sys.executable, "-m", "nnlib.instructor", *map(str, args)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True, text=True, cwd=ROOT, **kwargs,
     )  # fmt: skip
 
 
-def _solution_lines(nb) -> set[str]:
-    lines, inside = set(), False
-    for cell in nb["cells"]:
-        for line in "".join(cell["source"]).splitlines():
-            if line.strip() == BEGIN:
-                inside = True
-            elif line.strip() == END:
-                inside = False
-            elif inside and any(ch.isalnum() for ch in line):  # not a lone bracket
-                lines.add(line.strip())
-    return lines
+def _nb(path=CH01) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def student_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("kit") / "student"
-    make_student_versions(ROOT / "notebooks", out, [], force=False)
-    return out
+def _src(cell) -> str:
+    return "".join(cell["source"])
 
 
-def test_every_chapter_has_marked_solutions_with_nbgrader_metadata():
-    for path in NOTEBOOKS:
-        nb = json.loads(path.read_text())
-        cells = [c for c in nb["cells"] if BEGIN in "".join(c["source"])]
-        assert cells, f"{path.name} has no exercise solutions"
-        ids = [c["metadata"]["nbgrader"]["grade_id"] for c in cells]
-        assert len(set(ids)) == len(ids)
-        for c in cells:
-            meta = c["metadata"]["nbgrader"]
-            assert (
-                meta["solution"] is True and meta["grade"] is False and meta["schema_version"] == 3
-            )
-            assert c["metadata"]["jupyter"]["source_hidden"] is True  # folded: no spoilers
+def _write(path: Path, nb: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
 
 
-def test_no_solution_text_anywhere_in_the_student_version(student_dir):
-    for path in NOTEBOOKS:
-        solution = _solution_lines(json.loads(path.read_text()))
-        student = json.loads((student_dir / path.name).read_text())
-        text = "\n".join("".join(c["source"]) for c in student["cells"])
-        leaked = [line for line in solution if line in text]
-        assert not leaked, f"{path.name} leaks {leaked}"
-        assert BEGIN not in text and END not in text
-        assert 'raise NotImplementedError("your code here")' in text
+# ----------------------------------------------------------------- versions
 
 
-def test_student_version_keeps_everything_else(student_dir):
-    for path in NOTEBOOKS:
-        original = json.loads(path.read_text())
-        student = json.loads((student_dir / path.name).read_text())
-        assert len(student["cells"]) == len(original["cells"])
-        assert student["metadata"] == original["metadata"]
-        for a, b in zip(original["cells"], student["cells"], strict=True):
-            assert a["metadata"] == b["metadata"] and a["cell_type"] == b["cell_type"]
-            if BEGIN not in "".join(a["source"]):
-                assert a["source"] == b["source"]
-            if b["cell_type"] == "code":
-                assert b["outputs"] == [] and b["execution_count"] is None
+def test_solved_version_fills_every_answer_cell_and_changes_nothing_else():
+    nb = _nb()
+    solved = solved_version(nb, CH01.name)
+    cells = instructor.exercise_cells(nb)
+    answers = {where["answer"]: ex_id for ex_id, where in cells.items()}
+    for index, (before, after) in enumerate(zip(nb["cells"], solved["cells"], strict=True)):
+        if index in answers:
+            ex = instructor._exercises_of(nb, "x")[1]
+            want = next(e.solution for e in ex if e.id == answers[index])
+            assert _src(after) == want.rstrip("\n")
+        else:
+            assert _src(after) == _src(before)
 
 
-@pytest.mark.slow
-def test_student_notebooks_run_to_the_end_with_only_the_expected_errors(student_dir):
-    for path in sorted(student_dir.glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        NotebookClient(
-            nb, kernel_name="python3", timeout=120, allow_errors=True,
-            resources={"metadata": {"path": str(student_dir)}},
-        ).execute()  # fmt: skip
-        errors = [o for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
-        assert errors and all(e["ename"] == "NotImplementedError" for e in errors), path.name
-        feedback = feedback_in(nb)
-        chapter_checks = {n for n in CHECKS if n.startswith(path.name[:2] + ".")}
-        assert set(feedback) == chapter_checks, path.name
-        assert all(passed is None for passed in feedback.values()), f"{path.name}: {feedback}"
+def test_nbgrader_version_marks_solutions_and_grades_checks():
+    nb = nbgrader_version(_nb(), CH01.name)
+    exercises = chapter_exercises("01")
+    cells = instructor.exercise_cells(nb)
+    grade_ids = []
+    for ex in exercises:
+        answer, test = nb["cells"][cells[ex.id]["answer"]], nb["cells"][cells[ex.id]["check"]]
+        assert _src(answer).startswith(BEGIN) and _src(answer).rstrip().endswith(END)
+        assert answer["metadata"]["nbgrader"]["solution"] is True
+        meta = test["metadata"]["nbgrader"]
+        assert meta["grade"] is True and meta["locked"] is True and meta["points"] == ex.points
+        assert f'require("{ex.id}"' in _src(test)
+        grade_ids += [answer["metadata"]["nbgrader"]["grade_id"], meta["grade_id"]]
+    assert len(set(grade_ids)) == len(grade_ids)
 
 
-@pytest.mark.slow
-def test_grading_scores_originals_full_and_student_versions_zero(student_dir):
-    originals = {name: g for name, g in grade_folder(ROOT / "notebooks")}
-    students = {name: g for name, g in grade_folder(student_dir)}
-    assert set(originals) == set(students) == {p.name for p in NOTEBOOKS}
-    for name, g in originals.items():
-        assert g.total >= 1 and g.passed == g.total and g.errors == 0, name
-    for name, g in students.items():
-        assert g.passed == 0 and g.total == originals[name].total, name
+def test_student_version_clears_outputs_and_refuses_solutions():
+    nb = _nb()
+    nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "hi"}]
+    nb["cells"][1]["execution_count"] = 3
+    out = student_version(nb, "x.ipynb")
+    assert out["cells"][1]["outputs"] == [] and out["cells"][1]["execution_count"] is None
+    nb["cells"][1]["source"] = [f"{BEGIN}\n", "x = 1\n", f"{END}\n"]
+    with pytest.raises(InstructorError, match="x.ipynb, cell 1: holds a solution"):
+        student_version(nb, "x.ipynb")
 
 
-def test_grade_cli_prints_a_table_and_csv(tmp_path):
-    folder = tmp_path / "alice"
-    folder.mkdir()
-    (folder / "00_start_here.ipynb").write_text(
-        (ROOT / "notebooks" / "00_start_here.ipynb").read_text()
-    )
-    r = _cli("grade", tmp_path, "--csv", tmp_path / "scores.csv")
-    assert r.returncode == 0, r.stderr
-    assert "alice/00_start_here.ipynb" in r.stdout and "100%" in r.stdout
-    rows = (tmp_path / "scores.csv").read_text().splitlines()
-    assert rows[0] == "notebook,chapter,passed,total,score_percent,errors"
-    assert rows[1] == "alice/00_start_here.ipynb,00,1,1,100.0,0"
+def test_versions_refuse_mismatched_notebooks_naming_the_problem():
+    nb = _nb()
+    del nb["metadata"]["nnlib"]
+    with pytest.raises(InstructorError, match="no chapter in its metadata"):
+        solved_version(nb, "a.ipynb")
+    nb = _nb()
+    cells = instructor.exercise_cells(nb)
+    del nb["cells"][cells["01.3"]["check"]]["metadata"]["nnlib"]
+    with pytest.raises(InstructorError, match="exercise 01.3 has no check cell"):
+        solved_version(nb, "a.ipynb")
 
 
-def test_strip_solutions_code_and_markdown():
-    code = "x = None\n    ### BEGIN SOLUTION\n    x = 42\n    ### END SOLUTION\ncheck(x)\n"
-    stub = '    # YOUR CODE HERE\n    raise NotImplementedError("your code here")\n'
-    assert strip_solutions(code, "code", "nb") == "x = None\n" + stub + "check(x)\n"
-    text = "Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION\n"
-    assert strip_solutions(text, "markdown", "nb") == "Why?\nYOUR ANSWER HERE\n"
+def test_cli_writes_chapters_and_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "solved"
+    done = _cli("solved", "notebooks", "01", "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in out.iterdir()] == ["01_limits.ipynb"]
+    again = _cli("solved", "notebooks", "01", "--out", out)
+    assert again.returncode == 2 and "exists already; use --force" in again.stderr
+    assert _cli("nbgrader", "notebooks", "01", "--out", out, "--force").returncode == 0
+    assert BEGIN in (out / "01_limits.ipynb").read_text()
 
 
 @pytest.mark.parametrize(
-    ("source", "message"),
+    "args, message",
     [
-        ("### BEGIN SOLUTION\nx = 1\n", "is never closed"),
-        ("x = 1\n### END SOLUTION\n", "without a '### BEGIN SOLUTION'"),
-        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n", "again before"),
+        (["student", "no-such-folder", "--out", "{tmp}/o"], "no such folder"),
+        (["solved", "notebooks", "42", "--out", "{tmp}/o"], "no chapter '42'"),
+        (["grade", "{tmp}/nothing-here"], "no such folder"),
     ],
 )
-def test_unbalanced_markers_are_refused_naming_notebook_and_cell(tmp_path, source, message):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("intro"), nbformat.v4.new_code_cell(source)]
+def test_bad_inputs_give_one_line_and_write_nothing(tmp_path, args, message):
+    done = _cli(*[a.format(tmp=tmp_path) for a in args])
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and message in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_write_versions_checks_everything_before_writing(tmp_path):
     src = tmp_path / "src"
-    src.mkdir()
-    nbformat.write(nb, src / "07_broken.ipynb")
-    r = _cli("student", src, "--out", tmp_path / "out")
-    assert r.returncode == 2
-    assert (
-        r.stderr.count("\n") == 1 and "07_broken.ipynb, cell 1" in r.stderr and message in r.stderr
-    )
+    shutil.copy(CH01, _write(src / "00_broken.ipynb", {"cells": [], "metadata": {}}).parent)
+    with pytest.raises(InstructorError, match="00_broken.ipynb: no chapter"):
+        write_versions("solved", src, tmp_path / "out", [], force=False)
     assert not (tmp_path / "out").exists()
 
 
-def test_bad_inputs_give_one_line_and_write_nothing(tmp_path):
-    out = tmp_path / "out"
-    r = _cli("student", tmp_path / "missing", "--out", out)
-    assert r.returncode == 2 and r.stderr == f"error: {tmp_path / 'missing'}: no such folder\n"
-    (tmp_path / "notes.txt").write_text("not a notebook")
-    r = _cli("student", tmp_path / "notes.txt", "--out", out)
-    assert (
-        r.returncode == 2 and "not a notebook (.ipynb)" in r.stderr and r.stderr.count("\n") == 1
+# ------------------------------------------------------------------- grading
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Six submissions graded at once: the honest, the forged and the broken."""
+    sub = tmp_path_factory.mktemp("submissions")
+    learner, solved = _nb(), solved_version(_nb(), CH01.name)
+    cells = instructor.exercise_cells(learner)
+    # Alice: every exercise right, and a file name that does not start with the chapter.
+    _write(sub / "alice_01_limits.ipynb", solved)
+    # Bob: nothing done, but a cell that displays "passed" feedback for every check.
+    forged = json.loads(json.dumps(learner))
+    fake = "\n".join(
+        f"display({{'{FEEDBACK_MIME}': {{'check': '{ex.id}', 'passed': True}}, "
+        f"'text/plain': 'Correct'}}, raw=True)\n"
+        f"print('nnlib-grade-{'0' * 32}:' + '{{\"id\": \"{ex.id}\", \"passed\": true}}')"
+        for ex in chapter_exercises("01")
     )
-    (tmp_path / "fake.ipynb").write_text("{ not json")
-    r = _cli("student", tmp_path / "fake.ipynb", "--out", out)
-    assert r.returncode == 2 and "cannot be read as a notebook" in r.stderr
-    assert not out.exists()
-    out.mkdir()
-    (out / "keep.txt").write_text("mine")
-    r = _cli("student", ROOT / "notebooks", "--out", out)
-    assert r.returncode == 2 and "exists already; use --force" in r.stderr
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
-    r = _cli("grade", tmp_path / "missing")
-    assert r.returncode == 2 and "no such folder" in r.stderr
-    r = _cli("student", ROOT / "notebooks", "99", "--out", tmp_path / "other")
-    assert (
-        r.returncode == 2 and "no chapter '99'" in r.stderr and not (tmp_path / "other").exists()
+    forged["cells"].append({"cell_type": "code", "metadata": {}, "source": fake, "outputs": []})
+    _write(sub / "bob" / "01_limits.ipynb", forged)
+    # Carol: right, except that her answer to 01.3 never finishes.
+    looping = json.loads(json.dumps(solved))
+    looping["cells"][cells["01.3"]["answer"]]["source"] = "while True:\n    pass\n"
+    _write(sub / "carol_01.ipynb", looping)
+    # Dan: a notebook of someone else's making (no chapter), and Erin: not a notebook at all.
+    _write(sub / "dan.ipynb", {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    (sub / "erin.ipynb").write_text("{ this is not json", encoding="utf-8")
+    # Finn: the learner's notebook as handed out, untouched.
+    _write(sub / "finn_01.ipynb", learner)
+    rows = grade_folder(sub, timeout=10)
+    return {row.notebook.split("/")[0].split("_")[0].split(".")[0]: row for row in rows}, sub
+
+
+@pytest.mark.slow
+def test_chapter_comes_from_metadata_not_the_file_name(graded):
+    rows, _ = graded
+    alice = rows["alice"]
+    assert (alice.chapter, alice.passed, alice.total, alice.errors) == ("01", 4, 4, 0)
+
+
+@pytest.mark.slow
+def test_displayed_feedback_is_ignored(graded):
+    rows, _ = graded
+    assert (rows["bob"].chapter, rows["bob"].passed, rows["bob"].total) == ("01", 0, 4)
+    assert rows["finn"].passed == 0 and rows["finn"].errors == 0
+
+
+@pytest.mark.slow
+def test_an_endless_cell_times_out_without_stopping_the_rest(graded):
+    rows, _ = graded
+    carol = rows["carol"]
+    assert (carol.passed, carol.total) == (3, 4) and carol.errors >= 1
+    assert rows["finn"].total == 4  # graded after Carol's notebook
+
+
+@pytest.mark.slow
+def test_notebooks_that_cannot_be_graded_get_one_clear_line(graded):
+    rows, _ = graded
+    assert "no chapter in its metadata" in rows["dan"].problem
+    assert "cannot be read as a notebook" in rows["erin"].problem
+    table = instructor.format_table(list(rows.values()))
+    assert "cannot grade: dan.ipynb: no chapter in its metadata" in table
+
+
+@pytest.mark.slow
+def test_csv_has_the_columns_instructors_import(graded, tmp_path):
+    rows, _ = graded
+    path = tmp_path / "scores.csv"
+    instructor.write_csv(list(rows.values()), path)
+    header, *lines = path.read_text().splitlines()
+    assert header == "notebook,chapter,passed,total,score_percent,errors,problem"
+    assert any(line.startswith("alice_01_limits.ipynb,01,4,4,100.0,0,") for line in lines)
+
+
+# ------------------------------------------------------------------- nbgrader
+
+
+def _nbgrader(*args, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    # nbgrader runs alembic and jupyter by name: this environment's bin must be on PATH.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True,
+        text=True, timeout=600,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_nbgrader_generates_autogrades_and_validates(tmp_path):
+    pytest.importorskip("nbgrader", reason="nbgrader is in requirements-dev.txt")
+    course = tmp_path / "course"
+    (course / "source" / "ps1").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'nn'\n"
+        "c.ExecutePreprocessor.timeout = 120\n"
     )
+    _write(course / "source" / "ps1" / "01_limits.ipynb", nbgrader_version(_nb(), CH01.name))
+    done = _nbgrader("generate_assignment", "ps1", "--force", cwd=course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    release = json.loads((course / "release" / "ps1" / "01_limits.ipynb").read_text())
+    assert BEGIN not in json.dumps(release)
+    # One student hands in the release untouched, the other fills in every answer.
+    exercises = {ex.id: ex for ex in chapter_exercises("01")}
+    filled = json.loads(json.dumps(release))
+    for ex_id, where in instructor.exercise_cells(filled).items():
+        filled["cells"][where["answer"]]["source"] = exercises[ex_id].solution
+    for student, nb in [("empty", release), ("full", filled)]:
+        _write(course / "submitted" / student / "ps1" / "01_limits.ipynb", nb)
+    unfilled = _nbgrader(
+        "validate", str(course / "submitted" / "empty" / "ps1" / "01_limits.ipynb"), cwd=course
+    )
+    assert "failed" in (unfilled.stdout + unfilled.stderr).lower()
+    done = _nbgrader("autograde", "ps1", "--force", cwd=course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    from nbgrader.api import Gradebook
 
-
-def test_chapters_can_be_chosen_and_force_replaces(tmp_path):
-    out = tmp_path / "out"
-    written = make_student_versions(ROOT / "notebooks", out, ["01", "02_derivatives.ipynb"], False)
-    assert [p.name for p in written] == ["01_limits.ipynb", "02_derivatives.ipynb"]
-    with pytest.raises(InstructorError, match="exists already"):
-        make_student_versions(ROOT / "notebooks", out, ["03"], False)
-    make_student_versions(ROOT / "notebooks", out, ["03"], True)
-    assert [p.name for p in out.iterdir()] == ["03_the_neuron.ipynb"]
-
-
-def test_feedback_carries_its_check_name_for_grading():
-    fb = ch00_find_x(-2.0)
-    assert fb.check == "00.find_x"
-    bundle = fb._repr_mimebundle_()
-    assert bundle[FEEDBACK_MIME] == {"check": "00.find_x", "passed": True}
-    assert bundle["text/plain"].startswith("✅") and "<div" in bundle["text/html"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        full = gb.find_submission("ps1", "full")
+        empty = gb.find_submission("ps1", "empty")
+        assert full.max_score == len(exercises)
+        assert full.score == full.max_score
+        assert empty.score == 0
