@@ -488,16 +488,18 @@ def hint(id: str, level: int | None = None) -> _Markdownish:
     the answer. Call it again for the next one; ``solution(id)`` shows ours."""
     ex = get(id)
     total = len(ex.hints)
+    explicit = level is not None
     if level is None:
         ex._hints_shown = min(ex._hints_shown + 1, total)
         level = ex._hints_shown
     if not isinstance(level, int) or not 1 <= level <= total:
         raise ValueError(f"exercise {id} has hints 1 to {total}, got {level!r}")
-    more = (
-        f" Call hint('{id}') again for hint {level + 1}."
-        if level < total
-        else f" That was the last hint; solution('{id}') shows ours."
-    )
+    if level == total:
+        more = f" That was the last hint; solution('{id}') shows ours."
+    elif explicit:
+        more = f" hint('{id}', {level + 1}) shows hint {level + 1}."
+    else:
+        more = f" Call hint('{id}') again for hint {level + 1}."
     text = f"Hint {level} of {total} for exercise {id}: {ex.hints[level - 1]}{more}"
     body = html.escape(ex.hints[level - 1]).replace("`", "")
     return _Markdownish(

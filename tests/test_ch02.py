@@ -1,5 +1,8 @@
 """Chapter 02's companion (nnlib.chapters.ch02): explorers and exercises."""
 
+import math
+
+import numpy as np
 import pytest
 
 from nnlib.chapters.ch02 import (
@@ -7,9 +10,11 @@ from nnlib.chapters.ch02 import (
     build_graph,
     gradient_explorer,
     gradient_readout,
+    graph_gradients_by_value,
     nudge_explorer,
     nudge_readout,
 )
+from nnlib.exercises import check, get
 
 
 def test_build_graph_is_the_syllabus_graph():
@@ -62,3 +67,261 @@ def test_gradient_explorer_moves_point_and_switches_surface():
     ex.sliders["surface"].value = "saddle: x² - y²"
     assert ex.result["grad"] == pytest.approx((-2.0, -1.0))
     assert ex.image.value != before and "saddle" in ax.get_title()
+
+
+# ------------------------------------------------------------ exercises 02.1-02.4
+
+
+def _answers(ex_id: str, source: str):
+    ns = {"np": np, "math": math}
+    exec(source, ns)
+    return [ns[name] for name in get(ex_id).answers]
+
+
+@pytest.mark.parametrize("ex_id", ["02.1", "02.2", "02.3", "02.4"])
+def test_solution_passes_and_placeholder_is_not_done(ex_id):
+    ex = get(ex_id)
+    assert check(ex_id, *_answers(ex_id, ex.solution)).passed is True
+    fb = check(ex_id, *_answers(ex_id, ex.placeholder))
+    assert fb.passed is None and "Not done yet" in str(fb)
+    assert len(ex.hints) == 3
+
+
+def test_chapter_02_has_three_code_exercises():
+    kinds = [get(f"02.{k}").kind for k in range(1, 5)]
+    assert kinds == ["code", "code", "code", "value"]
+
+
+# 02.1: the gradient of g(x, y) = x²·y + sin(x·y)
+
+
+def _right_g(x, y):
+    return 2 * x * y + y * math.cos(x * y), x * x + x * math.cos(x * y)
+
+
+@pytest.mark.parametrize(
+    "returns",
+    [
+        lambda x, y: _right_g(x, y),
+        lambda x, y: list(_right_g(x, y)),
+        lambda x, y: np.array(_right_g(x, y)),
+        lambda x, y: np.array(_right_g(x, y), dtype=np.float32).astype(float),
+    ],
+)
+def test_02_1_accepts_pairs_as_written(returns):
+    assert check("02.1", returns).passed is True
+
+
+@pytest.mark.parametrize(
+    "slip, words",
+    [
+        (lambda x, y: _right_g(x, y)[::-1], "wrong order"),
+        (
+            lambda x, y: (2 * x * y + math.cos(x * y), x * x + math.cos(x * y)),
+            "chain-rule factor is missing",
+        ),
+        (
+            lambda x, y: (2 * x + y * math.cos(x * y), x * x + x * math.cos(x * y)),
+            "keeps y",
+        ),
+        (
+            lambda x, y: (2 * x * y - y * math.cos(x * y), x * x - x * math.cos(x * y)),
+            "sign",
+        ),
+        (lambda x, y: (_right_g(x, y)[0], x * x), "∂g/∂x is right"),
+        (lambda x, y: (2 * x * y, _right_g(x, y)[1]), "∂g/∂y is right"),
+    ],
+)
+def test_02_1_names_the_slip(slip, words):
+    fb = check("02.1", slip)
+    assert fb.passed is False and words in fb.message
+    assert "input:" in fb.message and "expected:" in fb.message and "got:" in fb.message
+
+
+def test_02_1_tries_points_it_does_not_show():
+    # right only at the point the statement could suggest, (1, 2): hard-coding fails
+    fb = check("02.1", lambda x, y: _right_g(1.0, 2.0))
+    assert fb.passed is False and "(0, 0)" in fb.message
+
+
+@pytest.mark.parametrize(
+    "returns, words",
+    [
+        (lambda x, y: "3.17", "Expected a pair"),
+        (lambda x, y: (1.0, 2.0, 3.0), "shape (2,)"),
+        (lambda x, y: (float("nan"), 0.0), "finite"),
+        (lambda x, y: None, "`return` missing"),
+        (lambda x, y: 1 / 0, "ZeroDivisionError"),
+    ],
+)
+def test_02_1_explains_wrong_kinds(returns, words):
+    fb = check("02.1", returns)
+    assert fb.passed is False and words in fb.message
+
+
+def test_02_1_rejects_a_non_function():
+    assert "Expected a function" in check("02.1", (3.17, 0.58)).message
+
+
+# 02.2: every gradient of L = (a·b + c)·f
+
+
+def _right_graph(a, b, c, f):
+    return {"a": f * b, "b": f * a, "c": f, "d": f, "e": f, "f": a * b + c}
+
+
+def test_02_2_reference_is_value_backward():
+    assert graph_gradients_by_value(2.0, -3.0, 10.0, -2.0) == {
+        "a": 6.0, "b": -4.0, "c": -2.0, "d": -2.0, "e": -2.0, "f": 4.0,
+    }  # fmt: skip
+    rng = np.random.default_rng(0)
+    for a, b, c, f in rng.uniform(-5, 5, size=(20, 4)):
+        want = _right_graph(a, b, c, f)
+        got = graph_gradients_by_value(a, b, c, f)
+        assert all(got[k] == pytest.approx(want[k]) for k in want)
+
+
+def test_02_2_accepts_numpy_numbers():
+    assert check("02.2", lambda *v: {k: np.float64(x) for k, x in _right_graph(*v).items()})
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda g, a, b, c, f: {**g, "a": b, "b": a}, "local derivatives"),
+        (lambda g, a, b, c, f: {**g, "a": f * a, "b": f * b}, "swapped"),
+        (lambda g, a, b, c, f: {**g, "f": a * b}, "the c is missing"),
+        (lambda g, a, b, c, f: {**g, "c": 1.0}, "local derivative ∂d/∂c"),
+        (lambda g, a, b, c, f: {**g, "d": -f, "e": -f}, "sign of dL/dd"),
+        (lambda g, a, b, c, f: {**g, "e": 2 * f}, "Wrong: dL/de"),
+    ],
+)
+def test_02_2_names_the_slip(change, words):
+    fb = check("02.2", lambda a, b, c, f: change(_right_graph(a, b, c, f), a, b, c, f))
+    assert fb.passed is False and words in fb.message
+    assert "a, b, c, f = 2, -3, 10, -2" in fb.message  # the worked example comes first
+
+
+def test_02_2_hard_coded_numbers_fail_on_unseen_inputs():
+    fb = check("02.2", lambda a, b, c, f: _right_graph(2.0, -3.0, 10.0, -2.0))
+    assert fb.passed is False and "a, b, c, f = 0, 0, 0, 0" in fb.message
+
+
+@pytest.mark.parametrize(
+    "returns, words",
+    [
+        (lambda a, b, c, f: (6, -4, -2, 4), "Expected a dict"),
+        (lambda a, b, c, f: {"a": 1.0}, "no key 'b'"),
+        (lambda a, b, c, f: {**_right_graph(a, b, c, f), "c": "x"}, "for 'c'"),
+        (lambda a, b, c, f: {**_right_graph(a, b, c, f), "c": True}, "boolean"),
+    ],
+)
+def test_02_2_explains_wrong_kinds(returns, words):
+    fb = check("02.2", returns)
+    assert fb.passed is False and words in fb.message
+
+
+# 02.3: a numerical gradient of a function of an array
+
+
+def _central(f, x, h=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = h
+        grad[i] = (f(x + e) - f(x - e)) / (2 * h)
+    return grad
+
+
+def test_02_3_accepts_a_vectorised_version():
+    assert check("02.3", _central).passed is True
+
+
+def test_02_3_names_the_forward_difference():
+    def forward(f, x, h=1e-5):
+        x = np.array(x, dtype=float)
+        grad = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            e = np.zeros_like(x)
+            e[i] = h
+            grad[i] = (f(x + e) - f(x)) / h
+        return grad
+
+    fb = check("02.3", forward)
+    assert fb.passed is False and "forward difference" in fb.message
+
+
+def test_02_3_names_the_missing_2():
+    fb = check("02.3", lambda f, x, h=1e-5: 2 * _central(f, x, h))
+    assert fb.passed is False and "divides by 2h" in fb.message
+
+
+def test_02_3_names_the_integer_trap():
+    def in_place_on_a_copy(f, x, h=1e-5):
+        x = x.copy()  # keeps an integer dtype
+        grad = np.zeros(x.shape)
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            x[i] = old + h
+            up = f(x)
+            x[i] = old - h
+            down = f(x)
+            x[i] = old
+            grad[i] = (up - down) / (2 * h)
+        return grad
+
+    fb = check("02.3", in_place_on_a_copy)
+    assert fb.passed is False and "(integers)" in fb.message and "float copy" in fb.message
+
+
+def test_02_3_catches_a_changed_caller_array():
+    def changes_x(f, x, h=1e-5):
+        grad = _central(f, x, h)
+        if x.dtype.kind == "f":
+            x += 1e-3  # the caller's array, changed in place
+        return grad
+
+    fb = check("02.3", changes_x)
+    assert fb.passed is False and "changed the caller's x" in fb.message
+    assert "gradients are right" in fb.message
+
+
+def test_02_3_explains_wrong_shapes():
+    fb = check("02.3", lambda f, x, h=1e-5: _central(f, x, h).ravel())
+    assert fb.passed is False and "same shape as x" in fb.message
+    fb = check("02.3", lambda f, x, h=1e-5: float(np.sum(_central(f, x, h))))
+    assert fb.passed is False and "shape" in fb.message
+
+
+def test_02_3_rejects_a_non_function():
+    assert "Expected a function" in check("02.3", np.zeros(3)).message
+
+
+# 02.4: dM/da for M = d²
+
+
+@pytest.mark.parametrize("answer", [-24, -24.0, np.float32(-24), np.int64(-24), [-24.0]])
+def test_02_4_accepts_numbers_as_written(answer):
+    assert check("02.4", answer).passed is True
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (-3.0, "local derivative"),
+        (8.0, "dM/dd"),
+        (24.0, "sign"),
+        (-12.0, "factor 2"),
+        (16.0, "de/da is b"),
+        (6.0, "old output"),
+        (1.0, "Chain rule"),
+        ("-24", "remove the quotes"),
+        (True, "boolean"),
+        (float("nan"), "NaN"),
+        ((1, 2), "shape"),
+    ],
+)
+def test_02_4_names_the_slip(answer, words):
+    fb = check("02.4", answer)
+    assert fb.passed is False and words in fb.message

@@ -35,6 +35,34 @@ FUNCTIONS = {
 }
 
 
+EPS = float(np.finfo(float).eps)  #: machine epsilon for 64-bit floats, about 2.2e-16
+
+
+def readable(v: float) -> str:
+    """A number as a person reads it: 0.32, 0.001, 12.6, 1e-8, 2.5e-9 (two digits).
+
+    >>> readable(0.316), readable(1e-08), readable(2.5e-09), readable(-3.0)
+    ('0.32', '1e-8', '2.5e-9', '-3')
+    """
+    if v == 0:
+        return "0"
+    if 1e-3 <= abs(v) < 1e5:
+        return f"{v:.2g}" if abs(v) < 100 else f"{v:.0f}"
+    mantissa, exponent = f"{v:.1e}".split("e")
+    mantissa = mantissa.removesuffix(".0")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def rule_of_thumb(x: float) -> tuple[float, float]:
+    """The usual steps for 64-bit floats: √ε·max(|x|, 1) forward, ∛ε·max(|x|, 1) central.
+
+    A rule of thumb, not a law: it balances truncation against round-off for a
+    function whose size and curvature are ordinary on the scale of max(|x|, 1).
+    """
+    scale = max(abs(x), 1.0)
+    return EPS**0.5 * scale, EPS ** (1 / 3) * scale
+
+
 def _function(name: str):
     if name not in FUNCTIONS:
         raise ValueError(f"function must be one of {list(FUNCTIONS)}, got {name!r}")
@@ -71,7 +99,7 @@ def secant_explorer(function: str = "x²", x: float = 1.0, h: float = 1.0) -> Ex
     grid = np.linspace(-3, 3, 301)
     (curve,) = ax.plot([], [], color=COLORS["blue"], lw=2, label="f(x)")
     (secant,) = ax.plot(
-        [], [], color=COLORS["vermillion"], lw=1.8, label="secant through x and x + h"
+        [], [], color=COLORS["vermillion"], lw=2, ls="-.", label="secant through x and x + h"
     )
     (tangent,) = ax.plot([], [], color=COLORS["black"], lw=1.2, ls="--", label="tangent at x")
     (points,) = ax.plot([], [], "o", color=COLORS["vermillion"], ms=6)
@@ -96,16 +124,16 @@ def secant_explorer(function: str = "x²", x: float = 1.0, h: float = 1.0) -> Ex
 
     sliders = {
         "function": dropdown("function", list(FUNCTIONS), function),
-        "x": slider("x", x, -2.0, 2.0, 0.05),
-        "h": log_slider("h", h, -4, 0.3),
+        "x": slider("x", x, -2.0, 2.0, 0.1),
+        "h": _h_slider(h, -4, 0.25),
     }
     return Explorer(
         sliders,
         secant_readout,
         lambda r: (
-            f"(f(x + h) - f(x)) / h = <b>{r['secant']:.6f}</b> &nbsp; "
-            f"true derivative f'(x) = <b>{r['derivative']:.6f}</b> &nbsp; "
-            f"error {r['secant_error']:+.2e}"
+            f"h = {readable(r['h'])}: &nbsp; (f(x + h) - f(x)) / h = <b>{r['secant']:.4f}</b>"
+            f" &nbsp; true derivative f'(x) = <b>{r['derivative']:.4f}</b> &nbsp; "
+            f"error {readable(r['secant_error'])}"
         ),
         figure=fig,
         draw=draw,
@@ -113,13 +141,23 @@ def secant_explorer(function: str = "x²", x: float = 1.0, h: float = 1.0) -> Ex
     )
 
 
+def _h_slider(h: float, min_exp: float, max_exp: float):
+    """A slider for the step h in quarter decades (ten presses: a factor of about 300),
+    whose readout a person reads: 0.32, 0.001, 1e-8."""
+    s = log_slider("h (step)", h, min_exp, max_exp, step=0.25)
+    s.readout_format = ".2g"  # d3-format: 0.32, 0.0010, 1.0e-8
+    return s
+
+
+#: The steps the error explorer and the notebook measure: 10⁻¹⁶ … 1 in tenths of a decade.
 _HS = np.logspace(-16, 0, 161)
 
 
 def difference_errors(function: str, x: float, h: float) -> dict:
     """Errors of the forward and central quotients over h = 1e-16 … 1, and at ``h``.
 
-    Also the h (on that grid) where each error is smallest: the bottom of the U.
+    Also the h (on that grid) where each error is smallest, the bottom of the U
+    as measured, and the rule of thumb's steps at this x, to compare.
     """
     f, df = _function(function)
     exact = float(df(x))
@@ -135,21 +173,30 @@ def difference_errors(function: str, x: float, h: float) -> dict:
         "central_at_h": abs(here["central_error"]),
         "best_forward_h": float(_HS[np.argmin(fwd)]),
         "best_central_h": float(_HS[np.argmin(cen)]),
+        "rule_forward_h": rule_of_thumb(x)[0],
+        "rule_central_h": rule_of_thumb(x)[1],
     }
 
 
 def error_explorer(function: str = "sin(x)", x: float = 1.0, h: float = 1e-3) -> Explorer:
     """The U-shaped error of difference quotients against h, on log-log axes."""
     fig, ax = new_figure(6.4, 4.0)
-    tiny = 1e-18  # an error of exactly 0 cannot sit on a log axis; draw it at the floor
+    tiny = 1e-17  # an error of exactly 0 cannot sit on a log axis: draw it along the floor
     (fwd_line,) = ax.loglog(
         [], [], color=COLORS["vermillion"], label="forward  (f(x+h) - f(x)) / h"
     )
-    (cen_line,) = ax.loglog([], [], color=COLORS["blue"], label="central  (f(x+h) - f(x-h)) / 2h")
+    (cen_line,) = ax.loglog(
+        [], [], color=COLORS["blue"], ls="--", label="central  (f(x+h) - f(x-h)) / 2h"
+    )
     (fwd_dot,) = ax.loglog([], [], "o", color=COLORS["vermillion"], ms=7)
     (cen_dot,) = ax.loglog([], [], "s", color=COLORS["blue"], ms=7)
     marker = ax.axvline(h, color=COLORS["grey"], lw=1, ls=":")
-    ax.set(xlim=(1e-16, 1), ylim=(1e-17, 10), xlabel="step h", ylabel="|error| of the slope")
+    ax.set(
+        xlim=(1e-16, 1),
+        ylim=(5e-18, 10),
+        xlabel="step h",
+        ylabel="|error| of the slope (0 drawn at 1e-17)",
+    )
     powers = FuncFormatter(lambda v, _: f"1e{round(np.log10(v))}")  # plain text: fast to draw
     ax.xaxis.set_major_formatter(powers)
     ax.yaxis.set_major_formatter(powers)
@@ -158,6 +205,8 @@ def error_explorer(function: str = "sin(x)", x: float = 1.0, h: float = 1e-3) ->
     ax.legend(loc="upper center", fontsize=8)
 
     def draw(r):
+        top = max(10.0, 3 * float(np.max(r["forward"])), 3 * float(np.max(r["central"])))
+        ax.set_ylim(5e-18, 10 ** math.ceil(math.log10(top)))
         fwd_line.set_data(r["hs"], np.maximum(r["forward"], tiny))
         cen_line.set_data(r["hs"], np.maximum(r["central"], tiny))
         fwd_dot.set_data([r["h"]], [max(r["forward_at_h"], tiny)])
@@ -168,17 +217,19 @@ def error_explorer(function: str = "sin(x)", x: float = 1.0, h: float = 1e-3) ->
 
     sliders = {
         "function": dropdown("function", list(FUNCTIONS), function),
-        "x": slider("x", x, -2.0, 2.0, 0.05),
-        "h": log_slider("h", h, -16, 0, step=0.1),
+        "x": slider("x", x, -10.0, 10.0, 0.25),
+        "h": _h_slider(h, -16, 0),
     }
     return Explorer(
         sliders,
         difference_errors,
         lambda r: (
-            f"at h = {r['h']:.1e}: forward error <b>{r['forward_at_h']:.1e}</b>, "
-            f"central error <b>{r['central_at_h']:.1e}</b><br>"
-            f"smallest error at h ≈ {r['best_forward_h']:.0e} (forward), "
-            f"{r['best_central_h']:.0e} (central)"
+            f"at h = {readable(r['h'])}: forward error <b>{readable(r['forward_at_h'])}</b>, "
+            f"central error <b>{readable(r['central_at_h'])}</b><br>"
+            f"measured: smallest error at h = {readable(r['best_forward_h'])} (forward), "
+            f"{readable(r['best_central_h'])} (central)<br>"
+            f"rule of thumb at this x: h ≈ {readable(r['rule_forward_h'])} (forward), "
+            f"{readable(r['rule_central_h'])} (central)"
         ),
         figure=fig,
         draw=draw,
@@ -366,8 +417,9 @@ def check_best_step(best_step) -> Feedback:
     found = {name: _best_forward_step(f, d, x) for name, f, d, x in _STEP_CASES}
     listed = ", ".join(f"{n} at {x:g}: {found[n]:.0e}" for n, _, _, x in _STEP_CASES)
     return correct(
-        f"Right on all four ({listed}). The bottoms sit near √ε ≈ 1.5e-8 times the size of x, "
-        "moved a little by each function's curvature."
+        f"Right on all four ({listed}). The bottoms sit near the rule of thumb "
+        "√ε·max(|x|, 1) (1.5e-8 for |x| ≤ 1, ten times more at x = 10), moved by each "
+        "function's curvature and by the luck of round-off."
     )
 
 

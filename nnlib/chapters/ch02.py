@@ -12,6 +12,18 @@ import numpy as np
 
 from nnlib.calculus import numerical_gradient
 from nnlib.engine import Value
+from nnlib.exercises import (
+    AnswerError,
+    Feedback,
+    as_array,
+    as_number,
+    call,
+    close,
+    correct,
+    exercise,
+    first_failure,
+    wrong,
+)
 from nnlib.plots import COLORS, contour_with_gradients, new_figure
 from nnlib.widgets import Explorer, dropdown, slider
 
@@ -164,3 +176,423 @@ def gradient_explorer(surface: str = "bowl: x² + 3y²", x: float = 1.5, y: floa
         draw=draw,
         title="The gradient points uphill, across the contour lines",
     )
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def _g(x, y):
+    """g(x, y) = x²·y + sin(x·y), the function of exercise 02.1."""
+    return x * x * y + math.sin(x * y)
+
+
+def _g_gradient(x, y):
+    return (2 * x * y + y * math.cos(x * y), x * x + x * math.cos(x * y))
+
+
+_RNG_SEED = 2
+
+
+def _points(n: int = 12, seed: int = _RNG_SEED) -> list[tuple[float, float]]:
+    rng = np.random.default_rng(seed)
+    edge = [(1.0, 2.0), (0.0, 0.0), (0.0, 1.5), (-1.5, 0.0), (2, -3)]
+    return edge + [tuple(float(v) for v in p) for p in rng.uniform(-3, 3, size=(n, 2))]
+
+
+def _pair(got, what: str) -> tuple[float, float]:
+    values = as_array(got, (2,), what)
+    return float(values[0]), float(values[1])
+
+
+@exercise(
+    "02.1",
+    title="partial derivatives by hand",
+    answers="gradient_g",
+    placeholder='''
+def gradient_g(x, y):
+    """The gradient (∂g/∂x, ∂g/∂y) of g(x, y) = x²·y + sin(x·y), as a pair."""
+    raise NotImplementedError("write the body of gradient_g")
+''',
+    solution='''
+def gradient_g(x, y):
+    """The gradient (∂g/∂x, ∂g/∂y) of g(x, y) = x²·y + sin(x·y), as a pair."""
+    dg_dx = 2 * x * y + math.cos(x * y) * y  # y held fixed; chain rule inside sin
+    dg_dy = x**2 + math.cos(x * y) * x  # x held fixed
+    return (dg_dx, dg_dy)
+''',
+    hints=(
+        "Do one input at a time. For ∂g/∂x, pretend y is a fixed number such as 5: "
+        "g = 5x² + sin(5x). Then do ∂g/∂y with x fixed.",
+        "x²·y with y fixed is a constant times x², so its slope is 2x·y. sin(x·y) needs the "
+        "chain rule: the outer slope cos(x·y) times the inner slope of x·y.",
+        "∂g/∂x = 2xy + cos(xy)·y and ∂g/∂y = x² + cos(xy)·x. Return them as a pair, x first.",
+    ),
+)
+def check_gradient_g(gradient_g) -> Feedback:
+    """gradient_g(x, y) is the gradient of x²·y + sin(x·y) at 17 points, edge cases first."""
+    if not callable(gradient_g):
+        raise AnswerError(f"Expected a function gradient_g(x, y), got {gradient_g!r}.")
+
+    def diagnose(case, got, want):
+        x, y = case
+        try:
+            gx, gy = _pair(got, "a pair")
+        except AnswerError:
+            return None
+        c = math.cos(x * y)
+        slips = [
+            ((want[1], want[0]), "The right numbers in the wrong order: ∂g/∂x comes first."),
+            (
+                (2 * x * y + c, x * x + c),
+                "The chain-rule factor is missing: the slope of sin(x·y) with respect to x is "
+                "cos(x·y) times the slope of x·y, which is y (and x for ∂g/∂y).",
+            ),
+            (
+                (2 * x + y * c, x * x + x * c),
+                "∂(x²·y)/∂x keeps y: with y held fixed, x²·y is y times x², so its slope is 2x·y.",
+            ),
+            (
+                (2 * x * y - y * c, x * x - x * c),
+                "Check the sign: the slope of sin is +cos.",
+            ),
+        ]
+        for value, why in slips:
+            if close((gx, gy), value):
+                return why
+        if close(gx, want[0]) and not close(gy, want[1]):
+            return "∂g/∂x is right; look again at ∂g/∂y (hold x fixed this time)."
+        if close(gy, want[1]) and not close(gx, want[0]):
+            return "∂g/∂y is right; look again at ∂g/∂x (hold y fixed this time)."
+        return None
+
+    failure = first_failure(
+        _points(),
+        run=lambda p: call(gradient_g, p[0], p[1], name="gradient_g"),
+        expected=lambda p: _g_gradient(*p),
+        agree=lambda got, want: close(_pair(got, "a pair (∂g/∂x, ∂g/∂y)"), want),
+        describe=lambda p: f"(x, y) = ({p[0]:.4g}, {p[1]:.4g})",
+        diagnose=diagnose,
+    )
+    return failure or correct(
+        "Right at all 17 points, including (0, 0) and points you never saw. Holding one input "
+        "fixed turned a two-input problem into two one-input ones, and the chain rule handled "
+        "sin(x·y)."
+    )
+
+
+_GRAPH_NAMES = ("a", "b", "c", "d", "e", "f")
+
+
+def graph_gradients_by_value(a, b, c, f) -> dict[str, float]:
+    """dL/d(every node) of L = (a·b + c)·f, from nnlib's Value and backward()."""
+    va, vb, vc, vf = Value(a, "a"), Value(b, "b"), Value(c, "c"), Value(f, "f")
+    e = va * vb
+    d = e + vc
+    L = d * vf
+    L.backward()
+    return {"a": va.grad, "b": vb.grad, "c": vc.grad, "d": d.grad, "e": e.grad, "f": vf.grad}
+
+
+def _graph_cases(n: int = 12, seed: int = 7) -> list[tuple[float, ...]]:
+    rng = np.random.default_rng(seed)
+    edge = [(2.0, -3.0, 10.0, -2.0), (0.0, 0.0, 0.0, 0.0), (1.0, 1.0, 1.0, 1.0), (3, 5, -4, 2)]
+    randoms = rng.uniform(-5, 5, size=(n, 4)).round(3)
+    return edge + [tuple(float(v) for v in row) for row in randoms]
+
+
+def _as_gradients(got) -> dict[str, float]:
+    if not isinstance(got, dict):
+        raise AnswerError(
+            f"Expected a dict such as {{'a': ..., 'b': ..., ...}}, got {type(got).__name__}."
+        )
+    missing = [k for k in _GRAPH_NAMES if k not in got]
+    if missing:
+        raise AnswerError(f"Your dict has no key {missing[0]!r}; it needs a, b, c, d, e and f.")
+    return {k: as_number(got[k], f"a number for {k!r}") for k in _GRAPH_NAMES}
+
+
+@exercise(
+    "02.2",
+    title="the chain rule through a small graph, as code",
+    answers="graph_gradients",
+    placeholder='''
+def graph_gradients(a, b, c, f):
+    """Every gradient of L = (a·b + c)·f, with e = a·b and d = e + c, by the chain rule.
+
+    Returns a dict {"a": dL/da, "b": dL/db, "c": dL/dc, "d": dL/dd, "e": dL/de, "f": dL/df}.
+    """
+    raise NotImplementedError("write the body of graph_gradients")
+''',
+    solution='''
+def graph_gradients(a, b, c, f):
+    """Every gradient of L = (a·b + c)·f, with e = a·b and d = e + c, by the chain rule.
+
+    Returns a dict {"a": dL/da, "b": dL/db, "c": dL/dc, "d": dL/dd, "e": dL/de, "f": dL/df}.
+    """
+    e = a * b  # forward pass: the values the local derivatives need
+    d = e + c
+    dL_dd = f  # L = d·f: local derivative ∂L/∂d = f, and dL/dL = 1
+    dL_df = d  # ∂L/∂f = d
+    dL_de = dL_dd * 1.0  # d = e + c passes the gradient through
+    dL_dc = dL_dd * 1.0
+    dL_da = dL_de * b  # e = a·b: ∂e/∂a = b
+    dL_db = dL_de * a  # ∂e/∂b = a
+    return {"a": dL_da, "b": dL_db, "c": dL_dc, "d": dL_dd, "e": dL_de, "f": dL_df}
+''',
+    hints=(
+        "Work backwards from L, as in section 7, but with the letters a, b, c, f instead of "
+        "the numbers 2, -3, 10, -2. Compute e and d first: some local derivatives need them.",
+        "Each gradient is the upstream gradient times one local derivative: dL/dd = f, "
+        "dL/df = d, then dL/de = dL/dd · 1, and dL/da = dL/de · ∂e/∂a.",
+        "∂e/∂a = b and ∂e/∂b = a, so dL/da = f·b and dL/db = f·a; dL/dc = dL/de = f and "
+        "dL/df = a·b + c.",
+    ),
+)
+def check_graph_gradients(graph_gradients) -> Feedback:
+    """graph_gradients(a, b, c, f) agrees with Value.backward() on 16 inputs."""
+    if not callable(graph_gradients):
+        raise AnswerError(
+            f"Expected a function graph_gradients(a, b, c, f), got {graph_gradients!r}."
+        )
+
+    def diagnose(case, got, want):
+        a, b, c, f = case
+        try:
+            g = _as_gradients(got)
+        except AnswerError:
+            return None
+        if close(g["a"], b) and close(g["b"], a) and not close(f, 1.0):
+            return (
+                "Those are the local derivatives ∂e/∂a = b and ∂e/∂b = a, not gradients: "
+                "multiply each by the upstream gradient dL/de."
+            )
+        if close(g["a"], f * a) and close(g["b"], f * b) and not close(a, b):
+            return "dL/da and dL/db are swapped: e = a·b gives ∂e/∂a = b (the *other* input)."
+        if close(g["f"], a * b) and not close(c, 0.0):
+            return "dL/df = d = a·b + c: the c is missing."
+        if close(g["c"], 1.0) and not close(f, 1.0):
+            return (
+                "dL/dc = 1 is the local derivative ∂d/∂c; the gradient multiplies it by dL/dd = f."
+            )
+        wrong_keys = [k for k in _GRAPH_NAMES if not close(g[k], want[k])]
+        signs = [k for k in wrong_keys if close(g[k], -want[k])]
+        if signs and len(signs) == len(wrong_keys):
+            return f"Check the sign of dL/d{signs[0]}."
+        if wrong_keys:
+            return f"Wrong: dL/d{', dL/d'.join(wrong_keys)}; the others are right."
+        return None
+
+    failure = first_failure(
+        _graph_cases(),
+        run=lambda case: call(graph_gradients, *case, name="graph_gradients"),
+        expected=lambda case: graph_gradients_by_value(*case),
+        agree=lambda got, want: close(
+            [_as_gradients(got)[k] for k in _GRAPH_NAMES], [want[k] for k in _GRAPH_NAMES]
+        ),
+        describe=lambda case: "a, b, c, f = " + ", ".join(f"{v:g}" for v in case),
+        diagnose=diagnose,
+    )
+    return failure or correct(
+        "Every gradient agrees with Value.backward() on 16 inputs, zeros and random ones "
+        "included. You just ran backpropagation by hand: upstream gradient times local "
+        "derivative, from L back to the inputs."
+    )
+
+
+def _gradient_cases():
+    """(description, f, its gradient, x) for exercise 02.3; x is never nudged by the check."""
+    rng = np.random.default_rng(3)
+    W0 = rng.normal(size=(2, 3))
+    v0 = rng.normal(size=3)
+    A = rng.normal(size=(3, 3))
+    Q = A @ A.T + np.eye(3)
+    c = np.array([0.5, -1.0, 2.0])
+    return [
+        ("f(x) = sum(x²)", lambda x: float(np.sum(x**2)), lambda x: 2 * x, v0),
+        (
+            "f(x) = x₀·x₁ + sin(x₂)",
+            lambda x: float(x[0] * x[1] + np.sin(x[2])),
+            lambda x: np.array([x[1], x[0], np.cos(x[2])]),
+            rng.normal(size=3),
+        ),
+        (
+            "f(x) = x·Q·x / 2 (Q symmetric)",
+            lambda x: float(x @ Q @ x / 2),
+            lambda x: Q @ x,
+            rng.normal(size=3),
+        ),
+        (
+            "f(x) = log(sum(exp(x)))",
+            lambda x: float(np.log(np.sum(np.exp(x)))),
+            lambda x: np.exp(x) / np.sum(np.exp(x)),
+            rng.normal(size=4),
+        ),
+        (
+            "f(W) = sum(tanh(W·c)), W a 2×3 matrix",
+            lambda W: float(np.sum(np.tanh(W @ c))),
+            lambda W: np.outer(1 - np.tanh(W @ c) ** 2, c),
+            W0,
+        ),
+        (
+            "f(x) = sum(x²)",
+            lambda x: float(np.sum(np.asarray(x, dtype=float) ** 2)),
+            lambda x: 2 * np.asarray(x, dtype=float),
+            np.array([1, 2, 3]),
+        ),
+        (
+            "f(x) = 3·x₀",
+            lambda x: float(3 * x[0]),
+            lambda x: np.array([3.0]),
+            np.array([5.0]),
+        ),
+    ]
+
+
+@exercise(
+    "02.3",
+    title="a numerical gradient of a function of many inputs",
+    answers="gradient_by_nudging",
+    placeholder='''
+def gradient_by_nudging(f, x, h=1e-5):
+    """The gradient of f at x by central differences, nudging one entry of x at a time.
+
+    x is a numpy array of any shape (possibly of integers); f(x) returns a number.
+    Returns an array of x's shape. The caller's x must come back unchanged.
+    """
+    raise NotImplementedError("write the body of gradient_by_nudging")
+''',
+    solution='''
+def gradient_by_nudging(f, x, h=1e-5):
+    """The gradient of f at x by central differences, nudging one entry of x at a time.
+
+    x is a numpy array of any shape (possibly of integers); f(x) returns a number.
+    Returns an array of x's shape. The caller's x must come back unchanged.
+    """
+    x = np.array(x, dtype=float)  # a float copy: integers can't hold x + h
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):  # every position, in any number of dimensions
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old  # put it back before nudging the next entry
+        grad[i] = (up - down) / (2 * h)
+    return grad
+''',
+    hints=(
+        "For each entry i of x: nudge only that entry up by h and evaluate f, nudge it down "
+        "by h and evaluate f, and divide the difference by 2h. That is entry i of the gradient.",
+        "Work on a float copy, np.array(x, dtype=float), so that the caller's x is untouched "
+        "and integer inputs can hold x + h. np.ndindex(x.shape) visits every position of an "
+        "array of any shape.",
+        "Inside the loop: old = x[i]; x[i] = old + h; up = f(x); x[i] = old - h; "
+        "down = f(x); x[i] = old; grad[i] = (up - down) / (2 * h).",
+    ),
+)
+def check_gradient_by_nudging(gradient_by_nudging) -> Feedback:
+    """gradient_by_nudging(f, x) matches analytic gradients of 7 functions, x untouched."""
+    if not callable(gradient_by_nudging):
+        raise AnswerError(
+            f"Expected a function gradient_by_nudging(f, x, h=1e-5), got {gradient_by_nudging!r}."
+        )
+    touched = []
+
+    def run(case):
+        _, f, _, x = case
+        given = x.copy()
+        got = call(gradient_by_nudging, f, given, name="gradient_by_nudging")
+        if not np.array_equal(given, x):
+            touched.append(case[0])
+        return got
+
+    def diagnose(case, got, want):
+        x = case[3]
+        try:
+            g = as_array(got, np.shape(want), "the gradient")
+        except AnswerError:
+            return "The gradient has one entry per entry of x: the same shape as x."
+        if close(g, 2 * want, rel=1e-4, abs_tol=1e-6):
+            return "Twice too big: the central difference divides by 2h, not h."
+        if x.dtype.kind in "iu":
+            return (
+                "x holds integers, and an integer array can't hold x + 1e-5 (it rounds back). "
+                "Work on a float copy: np.array(x, dtype=float)."
+            )
+        f = case[1]
+        forward = np.zeros(x.shape)
+        for i in np.ndindex(x.shape):
+            up = np.array(x, dtype=float)
+            up[i] += 1e-5
+            forward[i] = (f(up) - f(x)) / 1e-5
+        if close(g, forward, rel=1e-3, abs_tol=1e-7):
+            return (
+                "That is the forward difference (f(x + h) - f(x)) / h, whose error is of order h. "
+                "Nudge both ways: (f(x + h) - f(x - h)) / 2h."
+            )
+        return None
+
+    failure = first_failure(
+        _gradient_cases(),
+        run=run,
+        expected=lambda case: case[2](case[3]),
+        agree=lambda got, want: close(
+            as_array(got, np.shape(want), "the gradient"), want, rel=1e-6, abs_tol=1e-7
+        ),
+        describe=lambda case: f"{case[0]}, x = {_short_array(case[3])}",
+        diagnose=diagnose,
+    )
+    if failure:
+        return failure
+    if touched:
+        return wrong(
+            f"The gradients are right, but on {touched[0]} your function changed the caller's x. "
+            "Nudge a copy (np.array(x, dtype=float)), or put every entry back after nudging it."
+        )
+    return correct(
+        "Right on all 7 functions, matrices and integer inputs included, and x came back "
+        "untouched. Notice the price: two evaluations of f per entry of x. Backpropagation "
+        "(section 8, chapter 07) gets all of them from one backward pass."
+    )
+
+
+def _short_array(x) -> str:
+    x = np.asarray(x)
+    text = np.array2string(x, precision=3, separator=", ", max_line_width=80)
+    return text + " (integers)" if x.dtype.kind in "iu" else text
+
+
+@exercise(
+    "02.4",
+    title="a new output, the same chain",
+    kind="value",
+    answers="dM_da",
+    placeholder="dM_da = ...  # your answer: a number",
+    solution="dM_da = 2 * 4.0 * 1.0 * -3.0  # dM/dd · dd/de · de/da = 2d · 1 · b",
+    hints=(
+        "Work backwards from M: first dM/dd, then dd/de, then de/da, and multiply them.",
+        "M = d² gives dM/dd = 2d, and d = 4 here. The other two local derivatives are the same "
+        "as in section 7.",
+        "dd/de = 1 and de/da = b = -3, so dM/da = 2·4 · 1 · (-3).",
+    ),
+)
+def check_dM_da(dM_da) -> Feedback:
+    """dM/da for M = d² = (a·b + c)² at a = 2, b = -3, c = 10: 2d·b = -24."""
+    g = as_number(dM_da)
+    if close(g, -24.0):
+        return correct(
+            "dM/dd = 2d = 8, dd/de = 1, de/da = b = -3: 8 · 1 · (-3) = -24. Only the upstream "
+            "gradient changed (8 instead of -2); the local derivatives are the same as for L."
+        )
+    slips = {
+        -3.0: "-3 is only the local derivative de/da = b. Multiply by everything downstream.",
+        8.0: "8 is dM/dd. Keep going back through d = e + c and e = a·b.",
+        24.0: "Check the sign: b = -3.",
+        -12.0: "The slope of d² is 2d, not d: the factor 2 is missing.",
+        16.0: "de/da is b = -3, not a = 2: the slope of a·b with respect to a is b.",
+        6.0: "6 is dL/da for the old output L = d·f. Here the output is M = d².",
+    }
+    for value, why in slips.items():
+        if close(g, value):
+            return wrong(why)
+    return wrong("Chain rule: dM/da = dM/dd · dd/de · de/da. Check by nudging a in code.")
