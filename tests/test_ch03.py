@@ -1,16 +1,21 @@
 """Chapter 03's companion (nnlib.chapters.ch03): explorers and exercises."""
 
+import math
+
 import numpy as np
 import pytest
 
 from nnlib.chapters.ch03 import (
     ACTIVATIONS,
     NEURON_DATASETS,
+    formula,
     neuron_explorer,
     neuron_readout,
+    signed,
     single_neuron_explorer,
     single_neuron_readout,
 )
+from nnlib.exercises import chapter_exercises, check, get
 
 
 def test_neuron_readout_counts_hits():
@@ -59,8 +64,201 @@ def test_single_neuron_worked_example():
 def test_single_neuron_explorer_follows_sliders():
     ex = single_neuron_explorer()
     ex.sliders["x"].value = -1.0
-    assert ex.result["a"] == 0.0 and "<b>-1.000</b>" in ex.readout.value
+    assert ex.result["a"] == 0.0 and "<b>-1.00</b>" in ex.readout.value
     ex.sliders["activation"].value = "tanh"
     assert ex.result["a"] == pytest.approx(np.tanh(-1.0))
     dot = ex.figure.axes[0].get_lines()[1]
     assert tuple(dot.get_xydata()[0]) == pytest.approx((-1.0, np.tanh(-1.0)))
+
+
+# ------------------------------------------------------------------ explorer details
+
+
+def test_formulas_print_minus_signs_not_plus_minus():
+    assert signed(-1.0) == "- 1.00" and signed(0.5) == "+ 0.50" and signed(-0.001) == "+ 0.00"
+    assert formula((1.0, -0.5), -1.5) == "z = 1.00·x1 - 0.50·x2 - 1.50"
+    ex = neuron_explorer()
+    ex.sliders["b"].value = -1.0
+    assert "+ -" not in ex.readout.value and "x2 - 1.00" in ex.readout.value
+    ex = single_neuron_explorer()
+    ex.sliders["b"].value, ex.sliders["x"].value = -1.0, -3.0
+    assert "2.00·(-3.00) - 1.00 = <b>-7.00</b>" in ex.readout.value
+
+
+def test_explorer_sliders_are_named_with_tooltips_and_steps_you_can_feel():
+    for ex in (neuron_explorer(), single_neuron_explorer()):
+        for s in ex.sliders.values():
+            assert s.description and s.tooltip
+            if hasattr(s, "step"):
+                assert 10 * s.step >= (s.max - s.min) / 10  # 10 presses cross a tenth
+        assert ex.figure.get_figwidth() * 96 <= 860
+
+
+def test_neuron_explorer_legend_fits_in_the_figure():
+    ex = neuron_explorer()
+    fig = ex.figure
+    fig.canvas.draw()
+    legend = fig.axes[0].get_legend().get_window_extent()
+    assert legend.x1 <= fig.bbox.x1 and legend.y1 <= fig.bbox.y1 and legend.x0 >= 0
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "misclassified (ring)" in labels and "z > 0: predict class 1" in labels
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def _defs(source: str) -> dict:
+    ns = {"np": np, "math": math}
+    exec(source, ns)
+    return ns
+
+
+def _run(ex_id, *answers):
+    return check(ex_id, *answers)
+
+
+@pytest.mark.parametrize("ex_id", ["03.1", "03.2", "03.3", "03.4"])
+def test_solution_passes_and_placeholder_is_not_done(ex_id):
+    ex = get(ex_id)
+    solved = _defs(ex.solution)
+    assert _run(ex_id, *(solved[a] for a in ex.answers)).passed is True
+    placeholder = _defs(ex.placeholder)
+    fb = _run(ex_id, *(placeholder.get(a, ...) for a in ex.answers))
+    assert fb.passed is None and "Not done yet" in str(fb)
+
+
+def test_chapter_03_has_two_code_exercises():
+    kinds = [e.kind for e in chapter_exercises("03")]
+    assert kinds.count("code") >= 2 and 3 <= len(kinds) <= 6
+
+
+def _neuron(bias=True, act_inside=True, check_lengths=True, apply_act=True, each=False):
+    def neuron(x, w, b, activation):
+        if check_lengths and len(x) != len(w):
+            raise ValueError(f"x has {len(x)} inputs, w has {len(w)}")
+        if each:
+            return sum(activation(wi * xi) for wi, xi in zip(w, x, strict=False)) + b
+        z = sum(wi * xi for wi, xi in zip(w, x, strict=False))
+        if not apply_act:
+            return z + b
+        if not act_inside:
+            return activation(z) + b
+        return activation(z + b) if bias else activation(z)
+
+    return neuron
+
+
+@pytest.mark.parametrize(
+    "slip, words",
+    [
+        (dict(bias=False), "bias is missing"),
+        (dict(act_inside=False), "bias goes inside"),
+        (dict(apply_act=False), "That is z"),
+        (dict(each=True), "applied once"),
+        (dict(check_lengths=False), "zip stops quietly"),
+    ],
+)
+def test_neuron_check_names_each_slip(slip, words):
+    fb = check("03.1", _neuron(**slip))
+    assert fb.passed is False and words in fb.message, fb.message
+    assert "input:" in fb.message or "neuron(" in fb.message
+
+
+def test_neuron_check_on_mismatched_lengths():
+    def numpy_neuron(x, w, b, activation):
+        return activation(float(np.sum(np.asarray(w) * np.asarray(x))) + b)
+
+    def quiet(x, w, b, activation):
+        return activation(sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b)
+
+    def wrong_kind(x, w, b, activation):
+        if len(x) != len(w):
+            raise TypeError("lengths differ")
+        return activation(sum(wi * xi for wi, xi in zip(w, x, strict=False)) + b)
+
+    assert check("03.1", _neuron()).passed is True
+    fb = check("03.1", numpy_neuron)
+    assert fb.passed is False and "broadcast" in fb.message  # [2] against three weights
+    fb = check("03.1", quiet)
+    assert fb.passed is False and "both lengths (3 and 2)" in fb.message
+    fb = check("03.1", wrong_kind)
+    assert fb.passed is False and "raise ValueError" in fb.message
+
+    def dot_neuron(x, w, b, activation):  # numpy's own error names both shapes: accepted
+        return activation(float(np.dot(w, x)) + b)
+
+    assert check("03.1", dot_neuron).passed is True
+
+
+def test_neuron_check_refuses_non_functions_and_reports_crashes():
+    fb = check("03.1", 3.0)
+    assert fb.passed is False and "Expected a function" in fb.message
+
+    def crashes(x, w, b, activation):
+        return activation(x @ w + b)  # lists have no @
+
+    fb = check("03.1", crashes)
+    assert fb.passed is False and "TypeError" in fb.message and "expected:" in fb.message
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("return (w1 / w2, b / w2)", "Both signs are lost"),
+        ("return (w1 / w2, -b / w2)", "slope's sign"),
+        ("return (-w1 / w2, b / w2)", "intercept's sign"),
+        ("return (-b / w2, -w1 / w2)", "swapped"),
+        ("return (-w1, -b)", "Divide by w2"),
+        ("return (-w2 / w1, -b / w1)", "solves for x1"),
+    ],
+)
+def test_boundary_check_names_each_slip(body, words):
+    fn = _defs(f"def boundary(w1, w2, b):\n    {body}\n")["boundary"]
+    fb = check("03.2", fn)
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+def test_boundary_check_wants_a_value_error_for_a_vertical_line():
+    fb = check("03.2", lambda w1, w2, b: (-w1 / w2, -b / w2))
+    assert fb.passed is False and "ZeroDivisionError" in fb.message and "vertical" in fb.message
+    fb = check("03.2", lambda w1, w2, b: (np.float64(-w1) / w2, np.float64(-b) / w2))
+    assert fb.passed is False and "returned" in fb.message and "vertical" in fb.message
+    fb = check("03.2", lambda w1, w2, b: "line")
+    assert fb.passed is False and "text" in fb.message
+
+
+def test_gate_weights_check():
+    for good in [(1, -1, -0.5), np.array([2.0, -3.0, -1.0]), [np.float32(1), -1, -0.1]]:
+        assert check("03.3", good).passed is True
+    fb = check("03.3", (1, 1, -1.5))
+    assert (
+        fb.passed is False and "It computes AND" in fb.message and "negative weight" in fb.message
+    )
+    fb = check("03.3", (1, -1, -1))
+    assert fb.passed is False and "z = 0 counts as class 0" in fb.message
+    fb = check("03.3", (1, -1, 0.5))
+    assert fb.passed is False and "lower the bias" in fb.message
+    for bad, words in [
+        ("1, -1, 0", "text"),
+        ([1, -1], "shape (3,)"),
+        ((1, float("nan"), 0), "finite"),
+    ]:
+        fb = check("03.3", bad)
+        assert fb.passed is False and words in fb.message, fb.message
+
+
+def test_grad_w_check():
+    assert check("03.4", [-6, 2, -1]).passed is True
+    assert check("03.4", np.array([-6.0, 2.0, -1.0], dtype=np.float32)).passed is True
+    for answer, words in [
+        ([3, -1, 0.5], "local derivative"),
+        ([-1, -4, 8], "dL/dx"),
+        ([6, -2, 1], "sign is flipped"),
+        ([0.5, 2, -4], "Those are the weights"),
+        ([1, 2, 3], "dL/dwᵢ = dL/dz · xᵢ"),
+        (True, "got True"),
+        ("-6, 2, -1", "text"),
+        ([-6, 2], "shape"),
+    ]:
+        fb = check("03.4", answer)
+        assert fb.passed is False and words in fb.message, (answer, fb.message)
