@@ -1,4 +1,4 @@
-"""The instructor kit: solved and nbgrader versions from one source, grading that can't be fooled."""
+"""The instructor kit: solved and nbgrader versions from one source; grading not fooled."""
 
 import json
 import os
@@ -153,7 +153,7 @@ def graded(tmp_path_factory):
     fake = "\n".join(
         f"display({{'{FEEDBACK_MIME}': {{'check': '{ex.id}', 'passed': True}}, "
         f"'text/plain': 'Correct'}}, raw=True)\n"
-        f"print('nnlib-grade-{'0' * 32}:' + '{{\"id\": \"{ex.id}\", \"passed\": true}}')"
+        f'print(\'nnlib-grade-{"0" * 32}:\' + \'{{"id": "{ex.id}", "passed": true}}\')'
         for ex in chapter_exercises("01")
     )
     forged["cells"].append({"cell_type": "code", "metadata": {}, "source": fake, "outputs": []})
