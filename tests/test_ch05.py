@@ -3,42 +3,84 @@
 import numpy as np
 import pytest
 
+from nnlib import nn
 from nnlib.chapters.ch05 import (
+    XOR_HIDDEN,
     XOR_OUTPUT,
     approximate,
     approximation_explorer,
+    relu_network_1d,
+    target_curve,
+    xor_figure,
     xor_network_explorer,
     xor_network_readout,
 )
+from nnlib.exercises import check, get
+
+# ------------------------------------------------------------------ explorers
 
 
 def test_xor_network_readout_solves_and_breaks():
     r = xor_network_readout(1, 1, 0, 1, 1, -1)
     assert r["hidden"].tolist() == [[0, 0], [1, 0], [1, 0], [2, 1]]
-    assert r["output"].tolist() == [0, 1, 1, 0] and r["correct"] == 4
-    assert XOR_OUTPUT == (1.0, -2.0, 0.0)
+    assert r["output"].tolist() == [-0.5, 0.5, 0.5, -0.5] and r["correct"] == 4
+    assert XOR_OUTPUT == (1.0, -2.0, -0.5)
+    assert (XOR_HIDDEN[0] == 1).all() and XOR_HIDDEN[1].tolist() == [0.0, -1.0]
     broken = xor_network_readout(1, 1, 0, 1, 1, -1.5)  # h2 switches on too late
     assert broken["predicted"].tolist() == [0, 1, 1, 1] and broken["correct"] == 3
 
 
-def test_xor_network_explorer_moves_hidden_points():
+def test_xor_network_explorer_moves_hidden_points_and_boundaries():
     ex = xor_network_explorer()
     assert ex.result["correct"] == 4
+    ax_in, ax_hid = ex.figure.axes
+    h2_line = ax_in.get_lines()[1]
+    before = h2_line.get_xydata().copy()
     ex.sliders["b2"].value = -1.5
     assert ex.result["correct"] == 3
-    ax_hid = ex.figure.axes[1]
     points = [
         line.get_xydata()[0].tolist() for line in ax_hid.get_lines() if line.get_marker() in "o^"
     ]
     assert points == ex.result["hidden"].tolist()
     assert "3 of 4" in ex.readout.value and "3 of 4" in ax_hid.get_title()
+    # h2's boundary x1 + x2 - 1.5 = 0 moved with the bias
+    after = h2_line.get_xydata()
+    assert not np.allclose(before, after) and np.allclose(after.sum(axis=1), 1.5)
 
 
-def test_approximation_improves_with_units():
-    errors = [approximate(u)["max_error"] for u in (1, 2, 5, 10, 20, 40)]
-    assert errors == sorted(errors, reverse=True) and errors[-1] < 0.01
+def test_xor_explorer_survives_a_unit_with_zero_weights():
+    ex = xor_network_explorer()
+    ex.sliders["w11"].value = 0.0
+    ex.sliders["w12"].value = 0.0
+    assert len(ex.figure.axes[0].get_lines()[0].get_xdata()) == 0  # no boundary to draw
+
+
+def test_xor_explorer_fits_the_page():
+    """Sliders in two columns directly above a figure at most 860 px wide."""
+    ex = xor_network_explorer()
+    assert ex.figure.get_figwidth() * ex.figure.dpi <= 860
+    _title, columns, image, readout = ex.widget.children
+    assert image is ex.image and readout is ex.readout
+    assert [len(c.children) for c in columns.children] == [3, 3]
+    steps = {s.step for s in ex.sliders.values()}
+    assert steps == {0.1}  # ten presses move a weight by 1
+
+
+def test_xor_figure_draws_the_working_network():
+    fig = xor_figure()
+    assert "4 of 4" in fig.axes[1].get_title()
+    assert fig.get_figwidth() * fig.dpi <= 860
+
+
+def test_approximation_fits_only_the_output_layer():
+    errors = [approximate(u)["max_error"] for u in (2, 4, 8, 16, 32, 64)]
+    assert errors == sorted(errors, reverse=True) and errors[-1] < 0.005
     r = approximate(7)
-    assert len(r["kinks"]) == 7 and r["fit"].shape == r["xs"].shape
+    assert len(r["kinks"]) == 7 and len(r["v"]) == 7 and r["fit"].shape == r["xs"].shape
+    assert r["kinks"][0] == -3.0  # the first hinge starts at the left end
+    # the fit is exactly the network's output: units, output weights and a bias, nothing else
+    assert np.allclose(relu_network_1d(r["xs"], r["kinks"], r["v"], r["c"]), r["fit"])
+    assert np.allclose(r["target"], target_curve(r["xs"]))
     with pytest.raises(ValueError, match="units must be a positive integer"):
         approximate(0)
 
@@ -50,3 +92,151 @@ def test_approximation_explorer_follows_units():
     fit_line = ex.figure.axes[0].get_lines()[1]
     assert np.allclose(fit_line.get_ydata(), ex.result["fit"])
     assert "20 ReLU units" in ex.figure.axes[0].get_title()
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def _define(source: str, name: str):
+    namespace = {"np": np}
+    exec(source, namespace)
+    return namespace[name]
+
+
+def _solution(ex_id):
+    ex = get(ex_id)
+    return _define(ex.solution, ex.answers[0])
+
+
+def _placeholder(ex_id):
+    ex = get(ex_id)
+    return _define(ex.placeholder, ex.answers[0]) if ex.kind == "code" else ...
+
+
+@pytest.mark.parametrize("ex_id", ["05.1", "05.2", "05.3", "05.4"])
+def test_solution_passes_and_placeholder_is_not_done(ex_id):
+    assert check(ex_id, _solution(ex_id)).passed is True
+    fb = check(ex_id, _placeholder(ex_id))
+    assert fb.passed is None and "Not done yet" in str(fb)
+
+
+def test_chapter_has_four_exercises_three_of_them_code():
+    kinds = [get(f"05.{k}").kind for k in range(1, 5)]
+    assert kinds == ["code", "code", "code", "value"]
+    assert all(len(get(f"05.{k}").hints) == 3 for k in range(1, 5))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("return X @ W + b", "which shapes met|Here X is"),
+        ("return W @ X.T + b", "Here X is"),
+        ("return X @ W.T", "The bias is missing"),
+        ("return X @ W.T - b", "wrong sign"),
+        ("return np.maximum(X @ W.T + b, 0)", "has a ReLU on it"),
+        ("return (W @ X.T).T", "The bias is missing"),
+    ],
+)
+def test_dense_slips_are_named(body, expected):
+    fb = check("05.1", _define(f"def dense(X, W, b):\n    {body}\n", "dense"))
+    assert fb.passed is False
+    assert any(part in fb.message for part in expected.split("|")), fb.message
+
+
+def test_dense_shape_error_explains_the_shapes_and_the_convention():
+    fb = check("05.1", _define("def dense(X, W, b):\n    return X @ W + b\n", "dense"))
+    assert "raised ValueError" in fb.message
+    assert "X is (2, 3)" in fb.message and "W is (4, 3)" in fb.message
+    assert "rows are examples" in fb.message and "X @ W.T" in fb.message
+
+
+def test_dense_square_weight_slip_is_caught_by_the_square_case():
+    # a learner who transposes only when shapes force it: X @ W whenever that runs
+    src = "def dense(X, W, b):\n    return (X @ W if X.shape[1] == W.shape[0] else X @ W.T) + b\n"
+    fb = check("05.1", _define(src, "dense"))
+    assert fb.passed is False and "pairs inputs with the wrong weights" in fb.message
+
+
+def test_dense_rejects_things_that_are_not_functions():
+    for answer in (3, "X @ W.T + b", True):
+        fb = check("05.1", answer)
+        assert fb.passed is False and "Expected a function dense" in fb.message
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("return (X @ W1.T + b1) @ W2.T + b2", "The ReLU is missing"),
+        ("return np.maximum(np.maximum(X @ W1.T + b1, 0) @ W2.T + b2, 0)", "ReLU on the output"),
+        ("return (np.maximum(X @ W1.T, 0) + b1) @ W2.T + b2", "Add b1 before the ReLU"),
+        ("return np.tanh(X @ W1.T + b1) @ W2.T + b2", "tanh"),
+        ("return 1 / (1 + np.exp(-(X @ W1.T + b1))) @ W2.T + b2", "sigmoid"),
+        ("return np.maximum(X @ W1 + b1, 0) @ W2.T + b2", "Layer 1: X is"),
+    ],
+)
+def test_forward_slips_are_named(body, expected):
+    src = f"def forward(X, params):\n    W1, b1, W2, b2 = params\n    {body}\n"
+    fb = check("05.2", _define(src, "forward"))
+    assert fb.passed is False and expected in fb.message, fb.message
+
+
+def test_forward_agrees_with_nn_sequential():
+    forward = _solution("05.2")
+    model = nn.Sequential(nn.Linear(3, 5, rng=0), nn.ReLU(), nn.Linear(5, 2, rng=1))
+    X = np.random.default_rng(0).normal(size=(4, 3))
+    params = (model[0].weight.data, model[0].bias.data, model[2].weight.data, model[2].bias.data)
+    assert np.allclose(forward(X, params), model(X))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))", "weights only"),
+        ("return sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:]))", "not to its inputs"),
+        (
+            "return sizes[0] + sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))",
+            "input layer has no biases",
+        ),
+        ("return int(np.prod(sizes))", "neighbouring sizes"),
+        ("return 2410", "first case that fails"),
+    ],
+)
+def test_count_parameters_slips_are_named(body, expected):
+    fb = check("05.3", _define(f"def count_parameters(sizes):\n    {body}\n", "count_parameters"))
+    assert fb.passed is False and expected in fb.message, fb.message
+
+
+def test_count_parameters_accepts_numpy_integers_and_rejects_floats():
+    total = "sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))"
+    src = f"def count_parameters(sizes):\n    return np.int64({total})\n"
+    assert check("05.3", _define(src, "count_parameters")).passed is True
+    src = f"def count_parameters(sizes):\n    return 0.5 + {total}\n"
+    fb = check("05.3", _define(src, "count_parameters"))
+    assert fb.passed is False and "whole number" in fb.message
+
+
+def test_count_parameters_matches_nnlib():
+    count = _solution("05.3")
+    model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    assert count([64, 32, 10]) == sum(p.data.size for p in model.parameters()) == 2410
+
+
+@pytest.mark.parametrize(
+    ("answer", "passed", "expected"),
+    [
+        (-2.5, True, "exactly when v2 ≤ -2.5"),
+        (np.float32(-2.5), True, "v2 ≤ -2.5"),
+        (np.array(-2.5), True, "v2 ≤ -2.5"),
+        (-3, False, "not the largest"),
+        (-2, False, "published weight"),
+        (2.5, False, "sign"),
+        (0, False, "[0, 1, 1, 1]"),
+        (True, False, "boolean"),
+        ("-2.5", False, "remove the quotes"),
+        (float("nan"), False, "NaN"),
+        ([-2.5, -3.0], False, "Expected a number"),
+    ],
+)
+def test_v2_largest(answer, passed, expected):
+    fb = check("05.4", answer)
+    assert fb.passed is passed and expected in fb.message, fb.message

@@ -1,9 +1,15 @@
 """Chapter 06's companion (nnlib.chapters.ch06): explorers and exercises."""
 
+import math
+
 import numpy as np
 import pytest
 
+from nnlib import functional as F
 from nnlib.chapters.ch06 import huber_explorer, huber_readout, loss_explorer, loss_readout
+from nnlib.exercises import check, get
+
+# ------------------------------------------------------------------ explorers
 
 
 def test_loss_readout_values_and_slopes():
@@ -30,6 +36,19 @@ def test_loss_explorer_follows_prediction_and_class():
     assert "true class 0" in ex.figure.axes[0].get_title() and "slope d/dp" in ex.readout.value
 
 
+def test_loss_explorer_steps_are_felt_and_readouts_read():
+    p = loss_explorer().sliders["p"]
+    assert 10 * p.step >= 0.1  # ten presses move p by a tenth of its range at least
+    assert p.readout_format == ".2f" and "probability" in p.description
+    assert (p.min, p.max) == (0.01, 0.99)
+
+
+def test_loss_explorer_tells_lines_apart_without_colour():
+    ex = loss_explorer()
+    curves = ex.figure.axes[0].get_lines()[0::2]
+    assert len({c.get_linestyle() for c in curves}) == 3
+
+
 def test_huber_readout_and_explorer():
     r = huber_readout(1.0, 3.0)["losses"]
     assert r["Huber (δ = 1)"] == pytest.approx((2.5, 1.0))
@@ -41,3 +60,227 @@ def test_huber_readout_and_explorer():
     assert ex.result["losses"]["Huber (δ = 2)"] == pytest.approx((4.0, 2.0))
     band = ex.figure.axes[0].patches[0]
     assert band.get_x() == pytest.approx(-2.0) and band.get_width() == pytest.approx(4.0)
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def _define(source: str, name: str):
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    return namespace[name]
+
+
+def _solution(ex_id):
+    ex = get(ex_id)
+    return _define(ex.solution, ex.answers[0])
+
+
+def _placeholder(ex_id):
+    ex = get(ex_id)
+    return _define(ex.placeholder, ex.answers[0]) if ex.kind == "code" else ...
+
+
+@pytest.mark.parametrize("ex_id", ["06.1", "06.2", "06.3", "06.4"])
+def test_solution_passes_and_placeholder_is_not_done(ex_id):
+    assert check(ex_id, _solution(ex_id)).passed is True
+    fb = check(ex_id, _placeholder(ex_id))
+    assert fb.passed is None and "Not done yet" in str(fb)
+
+
+def test_chapter_has_four_exercises_two_of_them_code():
+    assert [get(f"06.{k}").kind for k in range(1, 5)] == ["code", "code", "value", "value"]
+    assert all(len(get(f"06.{k}").hints) == 3 for k in range(1, 5))
+
+
+def test_our_cross_entropy_matches_nnlib_and_stays_finite():
+    ce = _solution("06.1")
+    rng = np.random.default_rng(0)
+    logits, targets = rng.normal(size=(7, 4)), rng.integers(0, 4, size=7)
+    assert ce(logits, targets) == pytest.approx(F.cross_entropy(logits, targets))
+    with np.errstate(all="raise", under="ignore"):
+        assert ce(np.array([[1000.0, -1000.0]]), np.array([1])) == pytest.approx(2000.0)
+
+
+_CE = {
+    "naive": (
+        "p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)\n"
+        "    return -np.mean(np.log(p[np.arange(len(targets)), targets]))"
+    ),
+    "shifted softmax, then log": (
+        "z = logits - logits.max(axis=1, keepdims=True)\n"
+        "    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
+        "    return -np.mean(np.log(p[np.arange(len(targets)), targets]))"
+    ),
+    "one max for the batch": (
+        "m = logits.max()\n"
+        "    lse = m + np.log(np.exp(logits - m).sum(axis=1))\n"
+        "    return np.mean(lse - logits[np.arange(len(targets)), targets])"
+    ),
+    "sum": (
+        "m = logits.max(axis=1, keepdims=True)\n"
+        "    lse = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))\n"
+        "    return np.sum(lse - logits[np.arange(len(targets)), targets])"
+    ),
+    "sign": (
+        "m = logits.max(axis=1, keepdims=True)\n"
+        "    lse = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))\n"
+        "    return np.mean(logits[np.arange(len(targets)), targets] - lse)"
+    ),
+    "log10": (
+        "m = logits.max(axis=1, keepdims=True)\n"
+        "    lse = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))\n"
+        "    return np.mean(lse - logits[np.arange(len(targets)), targets]) / np.log(10)"
+    ),
+    "no true score": (
+        "m = logits.max(axis=1, keepdims=True)\n"
+        "    return np.mean(m[:, 0] + np.log(np.exp(logits - m).sum(axis=1)))"
+    ),
+    "column per target": (
+        "m = logits.max(axis=1, keepdims=True)\n"
+        "    lse = m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True))\n"
+        "    return np.mean(lse - logits[:, targets])"
+    ),
+    "one loss per example": (
+        "m = logits.max(axis=1, keepdims=True)\n"
+        "    lse = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))\n"
+        "    return lse - logits[np.arange(len(targets)), targets]"
+    ),
+    "library": "from nnlib import functional as F\n    return F.cross_entropy(logits, targets)",
+}
+
+
+@pytest.mark.parametrize(
+    ("slip", "expected"),
+    [
+        ("naive", "overflow encountered in exp. e^1000 overflows"),
+        ("shifted softmax, then log", "divide by zero encountered in log. A log of 0"),
+        ("one max for the batch", "one max was used for the whole batch"),
+        ("sum", "That is the sum over the batch"),
+        ("sign", "Wrong sign"),
+        ("log10", "log base 10"),
+        ("no true score", "subtract each example's true-class score"),
+        ("column per target", "logits[np.arange(N), targets]"),
+        ("one loss per example", "return their mean"),
+    ],
+)
+def test_cross_entropy_slips_are_named(slip, expected):
+    src = f"def cross_entropy(logits, targets):\n    {_CE[slip]}\n"
+    fb = check("06.1", _define(src, "cross_entropy"))
+    assert fb.passed is False and expected in fb.message, fb.message
+
+
+def test_cross_entropy_must_be_written_not_borrowed():
+    src = f"def cross_entropy(logits, targets):\n    {_CE['library']}\n"
+    fb = check("06.1", _define(src, "cross_entropy"))
+    assert fb.passed is False and "numpy alone" in fb.message
+    namespace = {"np": np, "log_softmax": F.log_softmax}
+    exec(
+        "def cross_entropy(logits, targets):\n"
+        "    return -np.mean(log_softmax(logits)[np.arange(len(targets)), targets])\n",
+        namespace,
+    )
+    assert "numpy alone" in check("06.1", namespace["cross_entropy"]).message
+
+
+def test_cross_entropy_rejects_non_functions():
+    fb = check("06.1", 0.417)
+    assert fb.passed is False and "Expected a function cross_entropy" in fb.message
+
+
+_HUBER = {
+    "no half": "np.mean(np.where(r <= delta, r**2, delta * (r - 0.5 * delta)))",
+    "no shift": "np.mean(np.where(r <= delta, 0.5 * r**2, delta * r))",
+    "sum": "np.sum(np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)))",
+    "swapped": "np.mean(np.where(r <= delta, delta * (r - 0.5 * delta), 0.5 * r**2))",
+}
+
+
+@pytest.mark.parametrize(
+    ("slip", "expected"),
+    [
+        ("no half", "with the half"),
+        ("no shift", "not delta·|r|"),
+        ("sum", "the sum over the examples"),
+        ("swapped", "branches are swapped"),
+    ],
+)
+def test_huber_slips_are_named(slip, expected):
+    head = "def huber(pred, target, delta):\n    r = np.abs(pred - target)\n"
+    src = f"{head}    return {_HUBER[slip]}\n"
+    fb = check("06.2", _define(src, "huber"))
+    assert fb.passed is False and expected in fb.message, fb.message
+
+
+def test_huber_signed_residual_and_per_example_slips():
+    signed = (
+        "def huber(pred, target, delta):\n    r = pred - target\n"
+        "    return np.mean(np.where(np.abs(r) <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)))\n"
+    )
+    assert "Use |r|" in check("06.2", _define(signed, "huber")).message
+    per_example = (
+        "def huber(pred, target, delta):\n    r = np.abs(pred - target)\n"
+        "    return np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))\n"
+    )
+    assert "Return one number" in check("06.2", _define(per_example, "huber")).message
+
+
+def test_huber_strict_inequality_is_also_right():
+    src = (
+        "def huber(pred, target, delta):\n    r = np.abs(pred - target)\n"
+        "    return np.mean(np.where(r < delta, 0.5 * r**2, delta * (r - 0.5 * delta)))\n"
+    )
+    assert check("06.2", _define(src, "huber")).passed is True  # both pieces meet at |r| = δ
+
+
+@pytest.mark.parametrize(
+    ("answer", "passed", "expected"),
+    [
+        ((30, 15), True, "MSE picks the mean"),
+        (np.array([30.0, 15.0]), True, "MSE picks the mean"),
+        ([np.int64(30), np.float32(15)], True, "MAE picks the median"),
+        ((15, 30), False, "Swapped"),
+        ((14.5, 15), False, "mean without the 92"),
+        ((30, 30), False, "not the mean"),
+        ((30, 14), False, "median"),
+        ((25, 15), False, "mean"),
+        ("30, 15", False, "text"),
+        ((30, 15, 0), False, "shape (2,)"),
+        ((30, float("nan")), False, "finite"),
+        (30, False, "shape (2,)"),
+    ],
+)
+def test_best_constants(answer, passed, expected):
+    fb = check("06.3", answer)
+    assert fb.passed is passed and expected in fb.message, fb.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "passed", "expected"),
+    [
+        (math.exp(-7), True, "e^-7"),
+        (np.float32(math.exp(-7)), True, "e^-7"),
+        (math.exp(-0.35), False, "geometric-mean"),
+        (7, False, "total negative log-likelihood"),
+        (1e-7, False, "natural log"),
+        (math.exp(7), False, "sign"),
+        (1.5, False, "between 0 and 1"),
+        (0.5, False, "Add up the 20 losses"),
+        (True, False, "boolean"),
+        ("e^-7", False, "quotes"),
+        (float("nan"), False, "NaN"),
+    ],
+)
+def test_likelihood(answer, passed, expected):
+    fb = check("06.4", answer)
+    assert fb.passed is passed and expected in fb.message, fb.message
+
+
+@pytest.mark.parametrize("make", [loss_explorer, huber_explorer])
+def test_explorers_fit_a_laptop_screen(make):
+    """Sliders with the table beside them, the figure (at most 860 px wide) right below."""
+    ex = make()
+    _title, controls, image = ex.widget.children
+    assert image is ex.image and ex.readout in controls.children
+    assert ex.figure.get_figwidth() * ex.figure.dpi <= 860
+    assert ex.figure.get_figheight() * ex.figure.dpi <= 360
