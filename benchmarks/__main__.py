@@ -2,6 +2,7 @@
 
     python -m benchmarks            # the full run (about 4 minutes; micrograd is slow)
     python -m benchmarks --quick    # 10 micrograd steps instead of 100
+    python -m benchmarks.playground # only the playground's steps per second (also run last here)
 
 Needs micrograd (requirements-dev.txt) for the first row and PyTorch
 (`pip install torch==2.13.0`, optional) for the second; a row whose library
@@ -22,6 +23,7 @@ import time
 import numpy as np
 
 import nnlib
+from benchmarks import playground
 from nnlib import nn, optim
 from nnlib.calculus import numerical_gradient
 from nnlib.data import load_digits, make_moons
@@ -219,6 +221,8 @@ def main(argv=None):
     for name, goal, times, note in rows:
         ratio = f"{times[0] / times[1]:8.1f}" if times else "       -"
         print(f"{name:<{width}}  {ratio}  {goal:<11}  {note}")
+    print()
+    playground.main()  # absolute rates, not ratios: the course's goal is 10 drawn steps/s
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ losses on both sets, the full-batch gradient of every weight, per-layer
 statistics, the 50×50 output surface and a 16×16 heatmap per neuron, encoded
 as the widget sends them (the JSON frame plus float32 bytes).
 
-Three rows, each the median of 5 runs of 200 steps:
+Three rows, each the median (and the range) of 5 runs of 200 steps:
 
 1. training only (``PlaygroundModel.step``);
 2. training and the numbers drawn (``step`` + ``frame`` + encoding);
@@ -36,22 +36,23 @@ STEPS = 200
 RUNS = 5
 
 
-def _rate(fn) -> float:
+def _rate(fn) -> tuple[float, float, float]:
+    """Steps per second: (median, lowest, highest) over ``RUNS`` runs of ``STEPS`` steps."""
     rates = []
     for _ in range(RUNS):
         start = time.perf_counter()
         for _ in range(STEPS):
             fn()
         rates.append(STEPS / (time.perf_counter() - start))
-    return statistics.median(rates)
+    return statistics.median(rates), min(rates), max(rates)
 
 
-def train_only() -> float:
+def train_only() -> tuple[float, float, float]:
     m = PlaygroundModel(**CONFIG)
     return _rate(lambda: m.step(1))
 
 
-def train_and_draw() -> float:
+def train_and_draw() -> tuple[float, float, float]:
     m = PlaygroundModel(**CONFIG)
 
     def one():
@@ -64,7 +65,7 @@ def train_and_draw() -> float:
     return _rate(one)
 
 
-def widget_handler() -> float | None:
+def widget_handler() -> tuple[float, float, float] | None:
     try:
         from nnlib.playground import Playground
     except ImportError:
@@ -73,13 +74,19 @@ def widget_handler() -> float | None:
     return _rate(lambda: pg._on_message(pg, {"type": "step", "n": 1}, []))
 
 
+def _show(rate) -> str:
+    if rate is None:
+        return "anywidget not installed"
+    median, low, high = rate
+    return f"{median:6.0f} steps/s  (runs {low:.0f} to {high:.0f})"
+
+
 def main() -> None:
-    print("playground 2-8-8-1, 200 points, batch 10: steps (epochs) per second, median of 5")
-    print(f"  training only                       {train_only():8.0f} steps/s")
-    print(f"  training + numbers drawn (encoded)  {train_and_draw():8.0f} steps/s")
-    w = widget_handler()
-    shown = f"{w:8.0f} steps/s" if w is not None else "anywidget not installed"
-    print(f"  widget message handler              {shown}")
+    print(f"playground 2-8-8-1, 200 points, batch 10: steps (epochs) per second, "
+          f"median of {RUNS} runs of {STEPS} steps")  # fmt: skip
+    print(f"  training only                       {_show(train_only())}")
+    print(f"  training + numbers drawn (encoded)  {_show(train_and_draw())}")
+    print(f"  widget message handler              {_show(widget_handler())}")
 
 
 if __name__ == "__main__":

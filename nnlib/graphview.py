@@ -275,6 +275,49 @@ def fit_svg(svg: str, max_px: float = MAX_WIDTH) -> str:
     return svg[: m.start()] + size + svg[m.end() :]
 
 
+# ipywidgets draws a slider's handle as <div role="slider"> with no accessible name (its
+# description is a separate label), so a screen reader announces "slider" alone and axe-core
+# reports it (aria-input-field-name, serious). This invisible helper, placed in the same box,
+# gives each handle in the box its slider's description as aria-label, also after a redraw.
+_SLIDER_NAMES_ESM = """
+export default { render({ el }) {
+  el.style.display = "none";
+  const name = (box) => {
+    for (const s of box.querySelectorAll(".widget-slider")) {
+      const label = s.querySelector(".widget-label");
+      const text = label ? label.textContent.trim() : "";
+      for (const h of s.querySelectorAll("[role='slider']")) {
+        if (text && h.getAttribute("aria-label") !== text) h.setAttribute("aria-label", text);
+      }
+    }
+  };
+  let observer = null;
+  const attach = () => {
+    const box = el.parentElement && el.parentElement.closest(".widget-box");
+    if (!box) return requestAnimationFrame(attach);
+    name(box);
+    observer = new MutationObserver(() => name(box));
+    observer.observe(box, { childList: true, subtree: true });
+  };
+  attach();
+  return () => observer && observer.disconnect();
+} };
+"""
+
+
+def _slider_names():
+    """An invisible widget that names the slider handles of the box it sits in (or None)."""
+    try:
+        import anywidget
+    except ImportError:  # the sliders still work; only their accessible names are missing
+        return None
+
+    class SliderNames(anywidget.AnyWidget):
+        _esm = _SLIDER_NAMES_ESM
+
+    return SliderNames()
+
+
 class GraphView:
     """One slider per leaf; the graph redrawn with every node's data and grad.
 
@@ -323,6 +366,7 @@ class GraphView:
                 widgets.HBox([self.mode, self.back_button, self.next_button]),
                 self.readout,
                 self.picture,
+                *filter(None, [_slider_names()]),
             ],
             layout=widgets.Layout(max_width=f"{MAX_WIDTH}px"),
         )

@@ -76,7 +76,7 @@ def test_features():
 def test_config_is_complete_json_and_normalised():
     m = PlaygroundModel(features=["x1x2", "x1"], hidden=(3,), hidden_controls=["seed", "play"])
     c = m.config
-    assert set(c) == set(DEFAULTS)
+    assert set(c) == set(DEFAULTS) and set(m.settings) == set(DEFAULTS) - {"epoch", "edits"}
     assert c["features"] == ["x1", "x1x2"] and c["hidden"] == [3]
     assert c["hidden_controls"] == ["seed", "play"]
     assert json.loads(json.dumps(c)) == c
@@ -272,14 +272,144 @@ def test_from_config_repeats_a_run_exactly():
     }  # fmt: skip
     a = PlaygroundModel(**cfg)
     a.step(15)
+    assert a.config["epoch"] == 15 and a.config["edits"] == []
     b = PlaygroundModel.from_config(json.loads(json.dumps(a.config)))
-    b.step(15)
-    assert a.history == b.history
-    for (w1, b1), (w2, b2) in zip(a.weights(), b.weights(), strict=True):
-        assert np.array_equal(w1, w2) and np.array_equal(b1, b2)
+    assert b.epoch == 15 and a.history == b.history  # it stands where a stands
+    fresh = PlaygroundModel.from_config({**a.config, "epoch": 0})
+    fresh.step(15)
+    assert fresh.history == a.history
+    _same_state(a, b)
     c = PlaygroundModel(**{**cfg, "seed": 12})
     c.step(15)
     assert c.history["train"] != a.history["train"]
+
+
+def _same_state(a, b, epochs=4):
+    """Same weights, history and settings now, and the same after training on (optimiser
+    state and shuffling included)."""
+    for _ in range(2):
+        assert a.epoch == b.epoch and a.history == b.history and a.settings == b.settings
+        for (w1, b1), (w2, b2) in zip(a.weights(), b.weights(), strict=True):
+            assert np.array_equal(w1, w2) and np.array_equal(b1, b2)
+        a.step(epochs)
+        b.step(epochs)
+
+
+def _edited_run():
+    m = PlaygroundModel(dataset="spiral", hidden=[5, 3], optimizer="momentum", batch_size=7)
+    m.set_weight(0, 1, 0, 0.7)  # at epoch 0
+    m.update(learning_rate=0.1)  # at epoch 0: the settings say it, no edit
+    m.step(5)
+    m.set_weight(1, 2, 3, -1.0)
+    m.set_weight(1, 2, 3, -1.5)  # the same weight again: one edit
+    m.set_bias(1, 0, 0.2)
+    m.update(learning_rate=0.2)
+    m.update(learning_rate=0.3)  # one edit, from 0.1 to 0.3
+    m.step(4)
+    m.update(optimizer="adam", regularization="L2", regularization_rate=0.01, discretize=True)
+    m.step(3)
+    m.update(batch_size=3)
+    return m
+
+
+def test_weight_edits_and_mid_run_settings_are_in_the_config():
+    m = _edited_run()
+    cfg = m.config
+    assert cfg["epoch"] == 12 and cfg["learning_rate"] == 0.3 and cfg["optimizer"] == "adam"
+    assert cfg["discretize"] is True  # changes no number: simply a setting
+    assert cfg["edits"] == [
+        {"epoch": 0, "weight": [0, 1, 0], "value": 0.7},
+        {"epoch": 5, "weight": [1, 2, 3], "value": -1.5},
+        {"epoch": 5, "bias": [1, 0], "value": 0.2},
+        {"epoch": 5, "setting": "learning_rate", "from": 0.1, "to": 0.3},
+        {"epoch": 9, "setting": "optimizer", "from": "momentum", "to": "adam"},
+        {"epoch": 9, "setting": "regularization", "from": "none", "to": "L2"},
+        {"epoch": 9, "setting": "regularization_rate", "from": 0.0, "to": 0.01},
+        {"epoch": 12, "setting": "batch_size", "from": 7, "to": 3},
+    ]
+    assert json.loads(json.dumps(cfg)) == cfg
+    assert validate_config(cfg) == cfg
+    # The same state, number for number, and the same run after it.
+    _same_state(_edited_run(), PlaygroundModel.from_config(json.loads(json.dumps(cfg))))
+
+
+def test_a_config_replays_its_edits_from_the_start():
+    m = _edited_run()
+    cfg = {**m.config, "epoch": 0}
+    again = PlaygroundModel.from_config(cfg)
+    assert again.epoch == 0 and again.settings["learning_rate"] == 0.1  # as at epoch 0
+    assert again.weights()[0][0][1, 0] == 0.7  # the edit of epoch 0 is made
+    assert again.config == cfg  # the later edits wait for their epoch
+    again.step(5)
+    assert again.weights()[1][0][2, 3] == -1.5 and again.settings["learning_rate"] == 0.3
+    again.step(7)
+    _same_state(m, again)
+
+
+def test_edits_by_hand_and_reset():
+    m = PlaygroundModel.from_config({**_edited_run().config, "epoch": 7})
+    assert m.settings["optimizer"] == "momentum" and m.config["optimizer"] == "adam"
+    m.update(learning_rate=1.0)  # drops nothing but what followed it for this setting
+    m.set_weight(0, 0, 0, 0.25)
+    edits = m.config["edits"]
+    assert edits[4:6] == [
+        {"epoch": 7, "setting": "learning_rate", "from": 0.3, "to": 1.0},
+        {"epoch": 7, "weight": [0, 0, 0], "value": 0.25},
+    ]
+    assert [e["epoch"] for e in edits[6:]] == [9, 9, 9, 12]  # still waiting
+    _same_state(PlaygroundModel.from_config(m.config), m)
+    m = PlaygroundModel.from_config({**m.config, "epoch": 7})
+    m.update(learning_rate=0.3)  # after the weight: an edit of its own
+    m.update(optimizer="momentum")  # no change: no edit
+    m.update(optimizer="sgd")  # the optimiser of epoch 9 no longer follows
+    assert [(e["epoch"], e.get("setting"), e.get("to")) for e in m.config["edits"][4:]] == [
+        (7, "learning_rate", 1.0), (7, None, None), (7, "learning_rate", 0.3),
+        (7, "optimizer", "sgd"), (9, "regularization", "L2"), (9, "regularization_rate", 0.01),
+        (12, "batch_size", 3),
+    ]  # fmt: skip
+    _same_state(PlaygroundModel.from_config(m.config), m)
+    m.reset()
+    assert m.config["edits"] == [] and m.config["epoch"] == 0
+    m.step(2)
+    m.set_weight(0, 0, 0, 1.0)
+    m.update(hidden=[2])  # a new network: a new run
+    assert m.config["edits"] == [] and m.epoch == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"epoch": -1}, "epoch must be an integer from 0 to 1000000, got -1"),
+        ({"edits": {}}, "edits must be a list of edits, got {}"),
+        ({"edits": [{"epoch": 0, "weight": [0, 0, 0]}]}, "edits[0] must be a dict {'epoch'"),
+        ({"edits": [{"epoch": 0, "weight": [0, 0], "value": 1}]}, "edits[0] weight must be"),
+        ({"edits": [{"epoch": 0, "bias": [0, 9], "value": 1}]}, "edits[0] bias[1] must be an"),
+        ({"edits": [{"epoch": 0, "bias": [0, 0], "value": "1"}]}, "edits[0] value must be a"),
+        ({"edits": [{"epoch": 2, "bias": [0, 0], "value": 1}, {"epoch": 1, "bias": [0, 0],
+          "value": 1}]}, "edits[1] epoch must be at least the epoch of the edit before it (2)"),
+        ({"edits": [{"epoch": 1, "setting": "hidden", "from": [2], "to": [3]}]},
+         "edits[0] setting must be one of 'learning_rate', 'optimizer'"),
+        ({"edits": [{"epoch": 1, "setting": "learning_rate", "from": 0.03, "to": 0}]},
+         "learning_rate must be a number from 1e-06 to 10, got 0"),
+        ({"edits": [{"epoch": 1, "setting": "learning_rate", "from": 0.1, "to": 0.3}]},
+         "edits[0] to must be 0.03, the learning_rate after it, got 0.3"),
+        ({"edits": [{"epoch": 0, "weight": [5, 0, 0], "value": 1}]},
+         "edits[0]: layer must be an integer from 0 to 2, got 5"),
+        ({"edits": [{"epoch": 0, "weight": [0, 3, 0], "value": 1}]},
+         "edits[0]: i (a neuron of node layer 1) must be an integer from 0 to 1, got 3"),
+    ],
+)  # fmt: skip
+def test_bad_runs_say_what_was_expected_and_what_came(change, message):
+    with pytest.raises(ValueError) as e:
+        PlaygroundModel.from_config({"hidden": [2, 2], **change})
+    assert message in str(e.value)
+
+
+def test_the_run_is_not_a_setting():
+    m = PlaygroundModel()
+    for key in ("epoch", "edits"):
+        with pytest.raises(ValueError, match=f"{key} is not a setting: train with step"):
+            m.update(**{key: 3})
 
 
 def test_weight_editing_changes_the_output_and_the_loss():
@@ -421,6 +551,18 @@ def test_widget_python_side(tmp_path):
     assert pg.frame["weights"][1][2][3] == 1.5 and pg.status == ""
     send(type="set_bias", layer=2, i=0, value=-0.5)
     assert pg.frame["biases"][2][0] == -0.5
+    # The edits are in the config, and from_config stands where this one stands.
+    assert pg.config["epoch"] == 5 and pg.config["edits"] == [
+        {"epoch": 5, "setting": "learning_rate", "from": 0.03, "to": 0.3},
+        {"epoch": 5, "weight": [1, 2, 3], "value": 1.5},
+        {"epoch": 5, "bias": [2, 0], "value": -0.5},
+    ]
+    assert "edits" not in pg.settings and pg.settings["learning_rate"] == 0.3
+    again = Playground.from_config(pg.config)
+    assert again.config == pg.config and again.grids == pg.grids
+    assert {k: v for k, v in again.frame.items() if k != "seq"} == {
+        k: v for k, v in pg.frame.items() if k != "seq"
+    }
     send(type="reset")
     assert pg.frame["epoch"] == 0
     send(type="set", changes={"dataset": "custom"})

@@ -27,8 +27,14 @@ What a run is made of
   every epoch.
 
 Reproducible: the data come from ``seed``, the first weights from ``seed + 1``
-and the shuffling from ``seed + 2``, so ``PlaygroundModel.from_config(m.config)``
-repeats a run number for number.
+and the shuffling from ``seed + 2``. ``m.config`` is the settings (what the
+controls show now) plus the run: ``epoch``, how far it has trained, and
+``edits``, every change made by hand that training alone does not repeat (a
+weight or bias typed in, a training setting changed after epoch 0), each with
+the epoch it was made at. ``PlaygroundModel.from_config(m.config)`` replays
+them and stands where ``m`` stands, number for number; with ``"epoch": 0`` it
+starts the same run from the beginning and makes each edit again when training
+reaches its epoch.
 
 >>> m = PlaygroundModel(dataset="xor", features=["x1", "x2", "x1x2"], hidden=[4])
 >>> m.step(20)
@@ -149,7 +155,16 @@ DEFAULTS = {
     "seed": 0,
     "points": [],
     "hidden_controls": [],
+    "epoch": 0,
+    "edits": [],
 }
+
+#: The keys of a configuration that describe the run rather than the settings.
+RUN_KEYS = ("epoch", "edits")
+#: Settings that may change mid-run without starting it again: ``edits`` records them.
+TRAINING_KEYS = ("learning_rate", "optimizer", "regularization", "regularization_rate",
+                 "batch_size")  # fmt: skip
+_MAX_EPOCH = 10**6
 
 #: Names of the controls an instructor may hide (``hidden_controls`` in the config).
 CONTROLS = (
@@ -208,6 +223,48 @@ def _points(value, problem):
         else:
             label = _real(f"points[{k}] label", p[2], -1.0, 1.0)
         out.append([x1, x2, label])
+    return out
+
+
+_EDIT_SHAPES = {
+    "weight": {"epoch", "weight", "value"},
+    "bias": {"epoch", "bias", "value"},
+    "setting": {"epoch", "setting", "from", "to"},
+}
+_EDIT_EXPECTED = (
+    "a dict {'epoch': e, 'weight': [layer, i, j], 'value': v}, "
+    "{'epoch': e, 'bias': [layer, i], 'value': v} "
+    "or {'epoch': e, 'setting': name, 'from': old, 'to': new}"
+)
+
+
+def _edits(value) -> list[dict]:
+    """Check ``edits`` entry by entry (the indices against the network come later)."""
+    if not isinstance(value, list | tuple):
+        _fail("edits", "a list of edits", value)
+    out, last = [], 0
+    for k, e in enumerate(value):
+        name = f"edits[{k}]"
+        kinds = [kind for kind in _EDIT_SHAPES if isinstance(e, dict) and kind in e]
+        if len(kinds) != 1 or set(e) != _EDIT_SHAPES[kinds[0]]:
+            _fail(name, _EDIT_EXPECTED, e)
+        kind = kinds[0]
+        epoch = _int(f"{name} epoch", e["epoch"], 0, _MAX_EPOCH)
+        if epoch < last:
+            _fail(f"{name} epoch", f"at least the epoch of the edit before it ({last})", epoch)
+        last = epoch
+        if kind == "setting":
+            key = _choice(f"{name} setting", e["setting"], TRAINING_KEYS)
+            old = validate_config({key: e["from"]})[key]
+            new = validate_config({key: e["to"]})[key]
+            out.append({"epoch": epoch, "setting": key, "from": old, "to": new})
+            continue
+        where, size = e[kind], 3 if kind == "weight" else 2
+        if not isinstance(where, list | tuple) or len(where) != size:
+            _fail(f"{name} {kind}", "[layer, i, j]" if size == 3 else "[layer, i]", where)
+        where = [_int(f"{name} {kind}[{m}]", x, 0, 7) for m, x in enumerate(where)]
+        value = _real(f"{name} value", e["value"], -1e6, 1e6)
+        out.append({"epoch": epoch, kind: where, "value": value})
     return out
 
 
@@ -272,6 +329,8 @@ def validate_config(config: dict) -> dict:
     for name in hc:
         _choice("every hidden control", name, CONTROLS)
     c["hidden_controls"] = [name for name in CONTROLS if name in hc]
+    c["epoch"] = _int("epoch", c["epoch"], 0, _MAX_EPOCH)
+    c["edits"] = _edits(c["edits"])
     return c
 
 
@@ -389,6 +448,22 @@ def _finite_list(a: np.ndarray) -> list:
     return np.where(np.isfinite(a), a, None).tolist()
 
 
+def _start_settings(settings: dict, edits: list[dict]) -> dict:
+    """The settings at epoch 0 of a run whose ``edits`` end with ``settings`` in force.
+
+    Walks the setting edits backwards; each must end where the next one
+    begins, and the last one where the settings are.
+    """
+    start = dict(settings)
+    for k, e in reversed(list(enumerate(edits))):
+        if "setting" in e:
+            key = e["setting"]
+            if start[key] != e["to"]:
+                _fail(f"edits[{k}] to", f"{start[key]!r}, the {key} after it", e["to"])
+            start[key] = e["from"]
+    return start
+
+
 # ---------------------------------------------------------------------- model
 
 
@@ -401,14 +476,37 @@ class PlaygroundModel:
     learning rate, optimiser, regularisation and batch size take effect from
     the next step); ``step(n)`` trains n epochs; ``reset()`` starts again.
 
-    The network is ``self.net``, an ``nnlib.nn.Sequential``; ``self.linears``
-    lists its ``Linear`` layers. Layer l's ``weight[i, j]`` connects neuron j
-    of node layer l (layer 0 is the features) to neuron i of node layer l + 1.
+    What ``config`` covers: everything that makes the current state.
+    ``epoch`` is how far the run has trained; ``edits`` lists, in order, what
+    was done by hand since the run started: weights and biases set
+    (``set_weight``, ``set_bias``) and training settings (``TRAINING_KEYS``)
+    changed after epoch 0, each as
+    ``{"epoch": 12, "weight": [layer, i, j], "value": 0.5}``,
+    ``{"epoch": 12, "bias": [layer, i], "value": 0.5}`` or
+    ``{"epoch": 12, "setting": "learning_rate", "from": 0.03, "to": 0.1}``
+    (an edit at epoch e was made after e epochs of training); the settings are
+    the ones in force after the last edit (``settings`` is what is in force
+    now: the same, unless some edits wait for a later epoch). Building from a
+    config replays it: the run starts with the settings as they were at epoch
+    0 (the edits' ``from``), trains to ``epoch`` and makes each edit when
+    training reaches its epoch; edits beyond ``epoch`` wait for ``step`` to
+    reach them. So ``from_config(m.config)`` has the same weights, optimiser
+    state, shuffling and loss history as ``m``, and with ``"epoch": 0`` it runs
+    the same run again from its start. Not recorded, because they start the
+    run again (and clear ``edits``): ``reset()`` and changes of data, features
+    or architecture. Settings changed at epoch 0, ``discretize`` and
+    ``hidden_controls`` (which change no number) simply stand in the settings.
     """
 
     def __init__(self, **config):
-        self._config = validate_config(config)
+        c = validate_config(config)
+        epoch, edits = c.pop("epoch"), c.pop("edits")
+        self._config = _start_settings(c, edits)
         self.reset()
+        self._edits = edits
+        self._replay(0)
+        if epoch:
+            self.step(epoch)
 
     # ----- configuration
 
@@ -421,15 +519,31 @@ class PlaygroundModel:
 
     @property
     def config(self) -> dict:
-        """The settings as a plain, JSON-serialisable dict (a copy)."""
+        """Settings, ``epoch`` and ``edits``: what rebuilds this state (a JSON-ready copy)."""
+        final = self.settings  # after the edits still waiting for their epoch, if any
+        for e in self._edits[self._done :]:
+            if "setting" in e:
+                final[e["setting"]] = e["to"]
+        return {**final, "epoch": self.epoch, "edits": copy.deepcopy(self._edits)}
+
+    @property
+    def settings(self) -> dict:
+        """The settings in force now, without the run's ``epoch`` and ``edits`` (a copy)."""
         return copy.deepcopy(self._config)
 
     def update(self, **changes) -> bool:
         """Change settings; return True when the run started again.
 
         Changing ``problem`` alone also switches to that problem's first data
-        set when the current one does not fit it.
+        set when the current one does not fit it. A training setting changed
+        after epoch 0 is recorded in ``edits``.
         """
+        run = [k for k in RUN_KEYS if k in changes]
+        if run:
+            raise ValueError(
+                f"{run[0]} is not a setting: train with step(), edit with set_weight() or "
+                "set_bias(), or build from a whole config with from_config()"
+            )
         new = {**self._config, **changes}
         if "problem" in changes and "dataset" not in changes:
             fits = CLASSIFICATION_DATASETS if new["problem"] == "classification" else ()
@@ -437,16 +551,68 @@ class PlaygroundModel:
             if new["dataset"] not in fits:
                 new["dataset"] = fits[0]
         new = validate_config(new)
+        del new["epoch"], new["edits"]
         changed = {k for k in new if new[k] != self._config[k]}
-        self._config = new
         if changed & _REBUILD_KEYS:
+            self._config = new
             self.reset()
             return True
-        if "optimizer" in changed:
-            self.optimizer = self._make_optimizer()
-        elif "learning_rate" in changed:
-            self.optimizer.lr = new["learning_rate"]
+        for key in TRAINING_KEYS:  # in this order, so that a new optimiser gets the new rate
+            if key in changed:
+                self._log({"epoch": self.epoch, "setting": key, "from": self._config[key],
+                           "to": new[key]})  # fmt: skip
+                self._set(key, new[key])
+        self._config.update(new)
         return False
+
+    def _set(self, key: str, value) -> None:
+        """Put one training setting in force (a validated value)."""
+        self._config[key] = value
+        if key == "optimizer":
+            self.optimizer = self._make_optimizer()
+        elif key == "learning_rate":
+            self.optimizer.lr = value
+
+    # ----- the record of edits
+
+    def _log(self, edit: dict) -> None:
+        """Record an edit made by hand now (after ``self.epoch`` epochs).
+
+        Edits waiting for a later epoch stay, except those of the same
+        setting, which no longer follow. Several edits of one weight or one
+        setting at the same epoch make one entry. At epoch 0 a setting change
+        is no edit: the settings say it.
+        """
+        done, pending = self._edits[: self._done], self._edits[self._done :]
+        kind = next(k for k in ("weight", "bias", "setting") if k in edit)
+        if kind == "setting":
+            pending = [e for e in pending if e.get("setting") != edit["setting"]]
+        last = done[-1] if done else None
+        if last and last["epoch"] == edit["epoch"] and last.get(kind) == edit[kind]:
+            done.pop()
+            if kind == "setting":
+                edit = {**edit, "from": last["from"]}
+        if kind == "setting" and edit["epoch"] == 0:
+            done = [e for e in done if e.get("setting") != edit["setting"]]
+        elif kind != "setting" or edit["from"] != edit["to"] or edit["setting"] == "optimizer":
+            done.append(edit)  # (a new optimiser, even of the same kind, starts afresh)
+        self._edits, self._done = done + pending, len(done)
+
+    def _replay(self, upto: int) -> None:
+        """Make the recorded edits of epochs up to ``upto`` that are not made yet."""
+        while self._done < len(self._edits) and self._edits[self._done]["epoch"] <= upto:
+            e = self._edits[self._done]
+            k = self._done
+            try:
+                if "weight" in e:
+                    self._set_weight(*e["weight"], e["value"])
+                elif "bias" in e:
+                    self._set_bias(*e["bias"], e["value"])
+                else:
+                    self._set(e["setting"], e["to"])
+            except ValueError as err:
+                raise ValueError(f"edits[{k}]: {err}") from None
+            self._done += 1
 
     # ----- building
 
@@ -479,6 +645,8 @@ class PlaygroundModel:
         self._shuffle = np.random.default_rng(c["seed"] + 2)
         self.epoch = 0
         self.history = {"epoch": [], "train": [], "test": []}
+        self._edits: list[dict] = []
+        self._done = 0  # how many of the edits are made; the rest wait for their epoch
         self._record()
 
     def _make_optimizer(self):
@@ -541,21 +709,35 @@ class PlaygroundModel:
         return [(m.weight.data.copy(), m.bias.data.copy()) for m in self.linears]
 
     def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
-        """Set layer ``layer``'s weight from neuron j to neuron i (``weight[i, j]``)."""
+        """Set layer ``layer``'s weight from neuron j to neuron i (``weight[i, j]``).
+
+        Recorded in ``config["edits"]``, so ``from_config`` makes the same edit.
+        """
+        layer, i, j, value = self._set_weight(layer, i, j, value)
+        self._log({"epoch": self.epoch, "weight": [layer, i, j], "value": value})
+
+    def set_bias(self, layer: int, i: int, value: float) -> None:
+        """Set the bias of neuron i of node layer ``layer + 1`` (recorded in ``edits``)."""
+        layer, i, value = self._set_bias(layer, i, value)
+        self._log({"epoch": self.epoch, "bias": [layer, i], "value": value})
+
+    def _set_weight(self, layer, i, j, value):
         n = len(self.linears)
         layer = _int("layer", layer, 0, n - 1)
         w = self.linears[layer].weight.data
         i = _int(f"i (a neuron of node layer {layer + 1})", i, 0, w.shape[0] - 1)
         j = _int(f"j (a neuron of node layer {layer})", j, 0, w.shape[1] - 1)
-        w[i, j] = _real("the weight", value, -1e6, 1e6)
+        w[i, j] = value = _real("the weight", value, -1e6, 1e6)
         self._record(replace=True)
+        return layer, i, j, value
 
-    def set_bias(self, layer: int, i: int, value: float) -> None:
-        """Set the bias of neuron i of node layer ``layer + 1``."""
+    def _set_bias(self, layer, i, value):
         layer = _int("layer", layer, 0, len(self.linears) - 1)
         b = self.linears[layer].bias.data
-        b[_int("i", i, 0, b.size - 1)] = _real("the bias", value, -1e6, 1e6)
+        i = _int("i", i, 0, b.size - 1)
+        b[i] = value = _real("the bias", value, -1e6, 1e6)
         self._record(replace=True)
+        return layer, i, value
 
     # ----- training
 
@@ -587,6 +769,7 @@ class PlaygroundModel:
             self.optimizer.step()
         self.epoch += 1
         self._record()
+        self._replay(self.epoch)
 
     def _record(self, replace: bool = False) -> None:
         if replace and self.history["epoch"]:
@@ -733,8 +916,8 @@ class PlaygroundModel:
         With ``weights="initial"`` (the default) the network starts from the
         same seeded weights, so running the source for ``epochs`` epochs
         (default: this run's epoch count, or 100 at epoch 0) gives the
-        playground's losses, as long as no weight was edited and no setting
-        changed mid-run. ``weights="current"`` writes today's weights out as
+        playground's losses, as long as nothing was edited by hand
+        (``config["edits"]`` is empty). ``weights="current"`` writes today's weights out as
         numbers instead. The source needs only numpy and nnlib.
         """
         _choice("weights", weights, ("initial", "current"))

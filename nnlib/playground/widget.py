@@ -7,7 +7,7 @@ Python, so a frame costs the kernel a couple of milliseconds.
 
 What travels, kernel → browser (synced traits):
 
-- ``settings``: the configuration (``PlaygroundModel.config``), to set the controls;
+- ``settings``: the settings in force (``PlaygroundModel.settings``), to set the controls;
 - ``frame``: a JSON dict per drawn frame: epoch, losses, accuracies, every
   weight and bias with its gradient, per-layer statistics, the loss history
   (at most ``HISTORY_POINTS`` points) and ``seq``, the number of the request it
@@ -134,7 +134,13 @@ class Playground(anywidget.AnyWidget):
 
     @property
     def config(self) -> dict:
-        """The settings as a plain, JSON-serialisable dict."""
+        """What rebuilds this playground as it stands: settings, ``epoch`` and ``edits``.
+
+        A plain, JSON-ready dict; ``Playground.from_config(pg.config)`` has the same
+        weights (typed-in edits included), optimiser state and loss history. Set
+        ``"epoch": 0`` to run the same run again from its start. What ``edits``
+        records, and what starts a run afresh, is in ``PlaygroundModel``'s docstring.
+        """
         return self.model.config
 
     # ----- actions (Python API; the browser's messages call the same ones)
@@ -224,7 +230,7 @@ class Playground(anywidget.AnyWidget):
                     "train": np.c_[m.X_train, m.y_train].round(4).tolist(),
                     "test": np.c_[m.X_test, m.y_test].round(4).tolist(),
                 }
-            self.settings = m.config
+            self.settings = m.settings
             self.status = status
             self.grids = np.concatenate(grids).astype("<f4").tobytes()
             self.frame = frame

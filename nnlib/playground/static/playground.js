@@ -119,6 +119,13 @@ function range(label, min, max, step, control, show, onchange) {
   return field;
 }
 
+let uidCount = 0;
+/** A page-wide unique id, for <label for=...>. */
+function uid(name) {
+  uidCount += 1;
+  return `nnpg-${name}-${uidCount}`;
+}
+
 // ------------------------------------------------------------------- widget
 
 function render({ model, el }) {
@@ -133,7 +140,11 @@ function render({ model, el }) {
   let sentAt = 0;
   let drawn = 0;
   let perFrame = 1;
-  let selected = null; // {kind: "w" | "b", layer, i, j}
+  let selected = null; // "w:layer:i:j" (a weight) or "b:layer:i" (a bias)
+  // dL/dw shown as ticks on one layer (the hovered one, else the selected weight's), ticks on
+  // "all" layers, as the links' "colour" instead of the weights, or "none".
+  let gradMode = "layer";
+  let hoverLayer = null; // the weight layer under the mouse, if any
   let netKey = "";
   let links = [];
   let nodes = []; // nodes[layer][i] = canvas (layer 0: every feature)
@@ -199,6 +210,7 @@ function render({ model, el }) {
   const svg = h("svg", { class: "nnpg-links", width: NET_W, height: NET_H, role: "img",
     "aria-label": "the network: features on the left, output on the right" });
   const nodeLayer = h("div", { class: "nnpg-nodes" });
+  const selPath = h("path", { class: "nnpg-selpath", d: "M0,0" });
   const layerHead = h("div", { class: "nnpg-layerhead" });
   const stats = h("div", { class: "nnpg-stats", "aria-label": "per-layer gradient norm and activation statistics" });
   const layerCount = h("output", {});
@@ -207,19 +219,27 @@ function render({ model, el }) {
     h("button", { "aria-label": "remove a hidden layer", text: "−", onclick: () => changeLayers(-1) }),
     layerCount,
   ]);
-  const linkSel = h("select", { "aria-label": "weight to edit", onchange: () => choose(linkSel.value) });
-  const valueIn = h("input", { type: "number", step: "0.1", "aria-label": "weight value",
+  const linkSel = h("select", { id: uid("weight"), "aria-label": "weight to edit", onchange: () => choose(linkSel.value),
+    title: "choose a connection (or a bias) with the arrow keys; it is outlined on the diagram" });
+  const valueIn = h("input", { type: "number", step: "0.1", id: uid("value"), "aria-label": "weight value",
+    title: "type a value and press Enter, or nudge it with the up and down arrow keys",
     onchange: () => editValue() });
-  const gradOut = h("output", { "aria-label": "gradient of the selected weight" });
+  const gradOut = h("output", { id: uid("grad"), "aria-label": "gradient of the selected weight" });
+  const gradSel = select("show dL/dw", [["layer", "bars on one layer"],
+    ["all", "bars on every layer"], ["colour", "as the links' colour"], ["none", "not at all"]],
+    "weights", (v) => { gradMode = v; updateNetwork(model.get("frame")); });
+  const gradKey = h("span", { class: "nnpg-gradkey" });
   const editor = h("div", { class: "nnpg-editor", "data-control": "weights" }, [
-    h("label", {}, [h("span", { text: "weight " }), linkSel]),
-    h("label", {}, [h("span", { text: "= " }), valueIn]),
+    h("label", { for: linkSel.id }, "weight"), linkSel,
+    h("label", { for: valueIn.id }, "="), valueIn,
     h("span", {}, [h("span", { text: "dL/dw " }), gradOut]),
   ]);
+  const gradRow = h("div", { class: "nnpg-editor nnpg-gradrow", "data-control": "weights" },
+    [gradSel, gradKey]);
   const netBox = h("div", { class: "nnpg-net-area" }, [svg, nodeLayer]);
   const netCol = h("section", { class: "nnpg-col nnpg-net", "aria-label": "network" }, [
     h("div", { class: "nnpg-nethead" }, [h("h4", { text: "Network" }), layersBox]),
-    layerHead, netBox, stats, editor,
+    layerHead, netBox, stats, editor, gradRow,
   ]);
 
   // ----- output column
@@ -274,6 +294,20 @@ function render({ model, el }) {
     codeBox,
   ]);
   const status = h("div", { class: "nnpg-status", role: "status", "aria-live": "polite" });
+  // The weight list moves with the arrow keys, not JupyterLab's cell selection.
+  linkSel.addEventListener("keydown", (e) => {
+    if (e.key.startsWith("Arrow") || e.key === "Home" || e.key === "End") e.stopPropagation();
+  });
+  // Up and down nudge the weight by 0.1 (shift: by 1) and redraw at once.
+  valueIn.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+    e.preventDefault();
+    e.stopPropagation();
+    const d = (e.key === "ArrowUp" ? 1 : -1) * (e.shiftKey ? 1 : 0.1);
+    const v = Math.round(((Number(valueIn.value) || 0) + d) * 1e4) / 1e4;
+    valueIn.value = v;
+    editValue();
+  });
   // Enter commits a typed number (JupyterLab would otherwise take Enter for itself).
   for (const input of [seedIn, valueIn]) {
     input.addEventListener("keydown", (e) => {
@@ -410,7 +444,7 @@ function render({ model, el }) {
     const all = meta.features;
     const xs = columns(sizes);
     nodeLayer.replaceChildren();
-    svg.replaceChildren();
+    svg.replaceChildren(selPath);
     layerHead.replaceChildren();
     stats.replaceChildren();
     nodes = sizes.map(() => []);
@@ -452,12 +486,14 @@ function render({ model, el }) {
             : `${sizes[k]} neuron${sizes[k] === 1 ? "" : "s"}` }),
         ]));
       }
-      stats.append(h("div", { class: "nnpg-stat", style: `left:${xs[k] + NODE / 2 - 32}px` }));
+      const w = Math.min(64, xs[1] - xs[0] - 2);
+      stats.append(h("div", { class: "nnpg-stat", style: `left:${xs[k] + NODE / 2 - w / 2}px;width:${w}px` }));
     }
     stats.prepend(h("div", { class: "nnpg-stat nnpg-stathead", style: "left:0px",
       text: "‖∇W‖\nmean\nstd\ndead" }));
     // links, from the right edge of neuron j to the left edge of neuron i
     const options = [];
+    const ticks = [];
     for (let l = 0; l < sizes.length - 1; l++) {
       for (let i = 0; i < sizes[l + 1]; i++) {
         for (let j = 0; j < sizes[l]; j++) {
@@ -471,17 +507,26 @@ function render({ model, el }) {
           const path = h("path", { d, class: "nnpg-link" });
           const hit = h("path", { d, class: "nnpg-hit" }, title);
           hit.addEventListener("click", () => choose(key));
-          const tick = h("line", { class: "nnpg-tick", x1: mx, x2: mx, y1: (y1 + y2) / 2, y2: (y1 + y2) / 2 });
-          svg.append(path, tick, hit);
-          links.push({ l, i, j, path, tick, title, mid: [(x1 + x2) / 2, (y1 + y2) / 2] });
+          hit.addEventListener("mouseenter", () => { hoverLayer = l; updateTicks(); });
+          // dL/dw as a bar chart at the left edge of each neuron: one horizontal bar per
+          // incoming weight (top: from the first neuron before), growing leftwards with
+          // |dL/dw|, so that even 8 × 8 weights between close columns stay apart.
+          const ty = pos[l + 1][i][1] + ((j + 0.5) * NODE) / sizes[l];
+          const tick = h("line", { class: "nnpg-tick", x1: x2 - 1, x2: x2 - 1, y1: ty, y2: ty,
+            "stroke-width": Math.min(2.5, NODE / sizes[l] - 0.8).toFixed(2) });
+          svg.append(path, hit);
+          ticks.push(tick);
+          links.push({ l, i, j, key, d, path, tick, title, end: x2 - 1, room: Math.min(16, x2 - x1 - 6) });
           options.push([key, `${name(l, j)} → ${name(l + 1, i)}`]);
         }
       }
       for (let i = 0; i < sizes[l + 1]; i++) options.push([`b:${l}:${i}`, `bias of ${name(l + 1, i)}`]);
     }
+    svg.append(...ticks); // above every link
     linkSel.replaceChildren(...options.map(([v, t]) => h("option", { value: v, text: t })));
     if (!selected || !options.some(([v]) => v === selected)) selected = options[0][0];
     linkSel.value = selected;
+    svg.addEventListener("mouseleave", () => { hoverLayer = null; updateTicks(); });
 
     function name(layer, i) {
       if (layer === 0) return labels[feats[i]];
@@ -494,7 +539,50 @@ function render({ model, el }) {
     selected = key;
     linkSel.value = key;
     updateEditor(model.get("frame"));
-    for (const L of links) L.path.classList.toggle("nnpg-sel", `w:${L.l}:${L.i}:${L.j}` === key);
+    highlight();
+    updateTicks();
+  }
+  /** Outline the selected connection (or the neuron whose bias is selected). */
+  function highlight() {
+    const { kind, layer, i } = parseKey(selected || "");
+    let on = null;
+    for (const L of links) {
+      const sel = L.key === selected;
+      L.path.classList.toggle("nnpg-sel", sel);
+      if (sel) on = L;
+    }
+    selPath.setAttribute("d", on ? on.d : "M0,0");
+    selPath.setAttribute("stroke-width", on ? Number(on.path.getAttribute("stroke-width") || 1) + 5 : 0);
+    nodes.forEach((col, k) => col.forEach((cv, n) => {
+      cv.classList.toggle("nnpg-sel", kind === "b" && k === layer + 1 && n === i);
+    }));
+  }
+  /** Show the dL/dw ticks of one layer (hovered, else the selected weight's), all, or none. */
+  function updateTicks() {
+    const layer = hoverLayer ?? parseKey(selected || "w:0").layer;
+    const frame = model.get("frame");
+    const shown = (L) => gradMode === "all" || (gradMode === "layer" && L.l === layer);
+    // While the mouse is on a layer, the others step back.
+    for (const L of links) L.path.classList.toggle("nnpg-faded", hoverLayer !== null && L.l !== hoverLayer);
+    let gmax = 0;
+    for (const L of links) if (shown(L)) gmax = Math.max(gmax, Math.abs(frame.grads?.[L.l]?.[L.i]?.[L.j] ?? 0));
+    for (const L of links) {
+      const g = frame.grads?.[L.l]?.[L.i]?.[L.j];
+      const len = shown(L) && gmax > 0 ? 1 + ((L.room - 1) * Math.abs(g ?? 0)) / gmax : 0;
+      L.tick.setAttribute("x1", (L.end - len).toFixed(1));
+      L.tick.setAttribute("visibility", len > 0 ? "visible" : "hidden");
+    }
+    const where = gradMode === "all" ? "every layer" : `weight layer ${layer + 1}`;
+    if (gradMode === "colour") {
+      let top = 0;
+      for (const L of links) top = Math.max(top, Math.abs(frame.grads?.[L.l]?.[L.i]?.[L.j] ?? 0));
+      gradKey.textContent = `links: −dL/dw, the way a step moves each weight (blue up, ` +
+        `orange down); thickest |dL/dw| ${fmt(top, 2)}`;
+    } else {
+      gradKey.textContent = gradMode === "none" ? "" :
+        `bars left of each neuron: |dL/dw| of its inputs on ${where}, longest ${fmt(gmax, 2)}` +
+        (gradMode === "layer" ? " (hover a layer, or choose a weight, to see another)" : "");
+    }
   }
   function parseKey(key) {
     const [kind, ...rest] = key.split(":");
@@ -523,15 +611,19 @@ function render({ model, el }) {
     for (const L of links) {
       const w = frame.weights[L.l][L.i][L.j];
       const g = frame.grads[L.l][L.i][L.j];
-      const a = Math.abs(w ?? 0);
-      L.path.setAttribute("stroke", w >= 0 ? BLUE_CSS : ORANGE_CSS);
-      L.path.setAttribute("stroke-width", (0.6 + (5 * a) / (a + 1)).toFixed(2));
-      L.path.setAttribute("stroke-dasharray", w >= 0 ? "none" : "5 3");
-      const len = gmax > 0 ? 1 + (11 * Math.abs(g ?? 0)) / gmax : 0;
-      L.tick.setAttribute("y1", (L.mid[1] - len / 2).toFixed(1));
-      L.tick.setAttribute("y2", (L.mid[1] + len / 2).toFixed(1));
+      // Weights: blue positive, orange (dashed) negative, thicker when larger. Gradients: the
+      // direction a step moves the weight (-dL/dw), thicker in proportion to |dL/dw|.
+      const v = gradMode === "colour" ? -(g ?? 0) : w;
+      const a = Math.abs(v ?? 0);
+      const width = gradMode === "colour" ? 0.4 + (6 * a) / (gmax || 1) : 0.6 + (5 * a) / (a + 1);
+      L.path.setAttribute("stroke", v >= 0 ? BLUE_CSS : ORANGE_CSS);
+      L.path.setAttribute("stroke-width", width.toFixed(2));
+      L.path.setAttribute("stroke-dasharray", v >= 0 ? "none" : "5 3");
       L.title.textContent = `weight ${fmt(w)}, dL/dw ${fmt(g)} (click to edit)`;
     }
+    highlight();
+    updateTicks();
+    if (!grid) return;
     let off = S * S;
     for (let k = 1; k < nodes.length; k++) {
       nodes[k].forEach((cv, i) => {
