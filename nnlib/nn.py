@@ -49,6 +49,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "clip_grad_norm_",
     "he_normal",
     "he_uniform",
     "xavier_normal",
@@ -165,6 +166,56 @@ _INITS = {
     "he_normal": he_normal,
     "he_uniform": he_uniform,
 }
+
+
+# ------------------------------------------------------------ gradient clipping
+
+
+def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0) -> float:
+    """Scale all gradients together so that their combined norm is at most ``max_norm``.
+
+    The *global* norm treats every gradient entry of every parameter as one
+    long vector: total = sqrt(Σ over all parameters of Σ g²) (for norm_type 2;
+    ``math.inf`` gives the largest |g|). When total > max_norm every gradient
+    is multiplied by the same factor max_norm / (total + 1e-6), so the
+    direction of the step is kept and only its length is cut. Returns the
+    total norm *before* clipping, as PyTorch's ``torch.nn.utils.clip_grad_norm_``
+    does (the trailing underscore says: changes the gradients in place).
+
+    >>> w = Parameter([0.0, 0.0]); w.grad = np.array([3.0, 4.0])
+    >>> clip_grad_norm_([w], max_norm=1.0)   # the norm was 5; now it is 1
+    5.0
+    >>> w.grad.round(6)
+    array([0.6, 0.8])
+    """
+    params = [parameters] if isinstance(parameters, Parameter) else list(parameters)
+    for i, p in enumerate(params):
+        if not isinstance(p, Parameter):
+            raise TypeError(
+                f"clip_grad_norm_ expects Parameters (model.parameters()), "
+                f"got {type(p).__name__} at position {i}"
+            )
+    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float | np.floating):
+        raise TypeError(f"max_norm must be a number, got {max_norm!r}")
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be positive, got {max_norm!r}")
+    if not params:
+        return 0.0
+    if norm_type == math.inf:
+        total = max(float(np.max(np.abs(p.grad), initial=0.0)) for p in params)
+    elif isinstance(norm_type, int | float) and norm_type > 0:
+        total = sum(float(np.sum(np.abs(p.grad) ** norm_type)) for p in params)
+        total = total ** (1.0 / norm_type)
+    else:
+        raise ValueError(f"norm_type must be a positive number or math.inf, got {norm_type!r}")
+    scale = float(max_norm) / (total + 1e-6)
+    if scale < 1.0:
+        for p in params:
+            if np.issubdtype(np.asarray(p.grad).dtype, np.floating):
+                p.grad *= scale
+            else:
+                p.grad = p.grad * scale
+    return total
 
 
 # --------------------------------------------------------------------- layers

@@ -96,6 +96,9 @@ class SGD(Optimizer):
 
     With ``momentum`` β > 0 it keeps a running velocity v ← β·v + g and steps
     w ← w - lr·v, so steps grow along directions the gradient keeps pointing.
+    That is PyTorch's form. Many texts write v ← β·v + (1 - β)·g instead (an
+    average of gradients rather than a sum); it traces exactly the same path
+    when its learning rate is lr / (1 - β), ten times larger for β = 0.9.
     ``weight_decay`` λ adds λ·w to the gradient (L2 regularisation).
     """
 

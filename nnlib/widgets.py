@@ -4,44 +4,217 @@ Chapter 00 introduces them. Every explorer has two layers:
 
 - a **pure function** from slider values to what is shown (numbers, arrays,
   text). It is where the mathematics lives, and tests call it directly;
-- a thin **shell** (`Explorer`) that builds ipywidgets sliders, calls the pure
-  function whenever a slider moves, and updates the readout (and a figure, in
-  later chapters) in place.
+- a thin **shell** (`Explorer`) that builds the sliders, calls the pure
+  function whenever a slider moves, and updates the readout and the figure
+  in place.
 
 In a notebook you call one function, e.g. ``square_explorer()``, and play.
 In a test you build the same explorer, set ``ex.sliders["x"].value = 2`` and
 assert on ``ex.result`` or ``ex.readout.value``; no browser is needed.
+
+The sliders are the course's own (``Slider``, ``LogSlider``, ``IntSlider``):
+the same Python interface as ipywidgets' FloatSlider (``value``, ``min``,
+``max``, ``step``, ``description``, ``readout``, ``readout_format``,
+``continuous_update``, ``observe``), drawn in the browser as a native range
+input. That makes them work with the keyboard (arrows, Page Up/Down, Home,
+End) and gives every slider an accessible name and a spoken value, which
+ipywidgets' own slider handle lacks. Figures are shown by ``FigureImage``, a
+picture with a text alternative (ipywidgets' Image has no alt attribute).
 """
 
 from __future__ import annotations
 
+import math
+import re
+import weakref
 from collections.abc import Callable, Mapping
 
+import anywidget
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 from matplotlib.figure import Figure
 
-from nnlib import functional as F
-from nnlib import nn, optim
-from nnlib.data import make_blobs, make_moons, make_spirals, make_xor
-from nnlib.plots import COLORS, figure_png, new_figure
+from nnlib import _frontend
+from nnlib.plots import FastRenderer, describe_figure
 
 __all__ = [
-    "PLAYGROUND_ACTIVATIONS",
-    "PLAYGROUND_DATA",
     "Explorer",
-    "Playground",
+    "FigureImage",
+    "IntSlider",
+    "LogSlider",
+    "Slider",
     "dropdown",
+    "format_number",
     "int_slider",
     "log_slider",
-    "make_playground",
-    "playground",
-    "playground_accuracy",
     "show_figure",
     "slider",
-    "train_playground",
     "value_slope_table",
 ]
+
+_FORMAT = re.compile(r"(?:\.(\d+))?(~)?([efgd%])?")
+
+
+def _exponent(text: str) -> str:
+    # "3.16e-08" -> "3.16e-8", "1e+02" -> "1e2": how people write powers of ten.
+    mantissa, _, power = text.partition("e")
+    return f"{mantissa}e{int(power)}"
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_number(value: float, spec: str = ".2f") -> str:
+    """A slider readout, as a person writes the number.
+
+    ``spec`` is a small format language shared with the browser side of the
+    sliders: ``.Nf`` (N decimals), ``.Ne`` (powers of ten), ``.Ng`` (N
+    significant digits, trailing zeros dropped, powers of ten only below
+    0.0001 or from a million up), ``d`` (whole numbers), ``.N%``; a ``~``
+    after the digits drops trailing zeros. Powers of ten read ``1e-8``, never
+    ``1.0e-08``.
+
+    >>> format_number(0.316, ".2g"), format_number(1e-8, ".2g"), format_number(0.5, ".3~f")
+    ('0.32', '1e-8', '0.5')
+    """
+    m = _FORMAT.fullmatch(spec or "")
+    if m is None:
+        raise ValueError(f"readout format must look like '.2f', '.2g', '.1e' or 'd', got {spec!r}")
+    digits, trim, kind = m.group(1), bool(m.group(2)), m.group(3) or "g"
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    if kind == "d":
+        text = str(round(value))
+    elif kind == "f":
+        text = f"{value:.{6 if digits is None else int(digits)}f}"
+        text = _trim(text) if trim else text
+    elif kind == "%":
+        text = f"{value * 100:.{0 if digits is None else int(digits)}f}"
+        text = (_trim(text) if trim else text) + "%"
+    elif kind == "e":
+        mantissa = f"{value:.{6 if digits is None else int(digits)}e}"
+        head, _, power = mantissa.partition("e")
+        text = _exponent(f"{_trim(head) if trim else head}e{power}")
+    else:  # g: significant digits, as Python's g but with readable powers of ten
+        p = max(1, 6 if digits is None else int(digits))
+        if value == 0:
+            text = "0"
+        else:
+            rounded = float(f"{value:.{p - 1}e}")
+            power = math.floor(math.log10(abs(rounded)))
+            if power < -4 or power >= max(p, 6):
+                head, _, tail = f"{value:.{p - 1}e}".partition("e")
+                text = _exponent(f"{_trim(head)}e{tail}")
+            else:
+                text = _trim(f"{value:.{max(0, p - 1 - power)}f}")
+    if re.fullmatch(r"-0(\.0*)?%?", text):  # no "-0.00"
+        text = text[1:]
+    return text
+
+
+class _SliderBase(anywidget.AnyWidget):
+    """What every course slider shares: a labelled native range input and a readout."""
+
+    _esm = _frontend.SLIDER_ESM
+    _css = _frontend.SLIDER_CSS
+
+    description = traitlets.Unicode("").tag(sync=True)
+    description_width = traitlets.Unicode("initial").tag(sync=True)
+    readout = traitlets.Bool(True).tag(sync=True)
+    readout_format = traitlets.Unicode(".2f").tag(sync=True)
+    continuous_update = traitlets.Bool(True).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    tooltip = traitlets.Unicode("").tag(sync=True)
+    units = traitlets.Unicode("").tag(sync=True)
+    scale = traitlets.Unicode("linear").tag(sync=True)
+    base = traitlets.Float(10.0).tag(sync=True)
+
+    def __init__(self, value=None, min=None, max=None, step=None, **kwargs):
+        bounds = {k: v for k, v in (("min", min), ("max", max), ("step", step)) if v is not None}
+        super().__init__(**bounds, **kwargs)
+        if self.min > self.max:
+            raise ValueError(f"slider min ({self.min}) must not exceed max ({self.max})")
+        if value is not None:
+            self.value = value
+        else:
+            self.value = self._clamp(self.value)
+
+    @traitlets.validate("readout_format")
+    def _check_format(self, proposal):
+        format_number(1.0, proposal["value"])  # raises ValueError with a clear message
+        return proposal["value"]
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        return self._clamp(proposal["value"])
+
+    @traitlets.observe("min", "max")
+    def _bounds_changed(self, _change):
+        self.value = self._clamp(self.value)
+
+    def _lowest(self):
+        return self.min
+
+    def _highest(self):
+        return self.max
+
+    def _clamp(self, value):
+        return float(np.clip(value, self._lowest(), self._highest()))
+
+    @property
+    def readout_text(self) -> str:
+        """The readout as the learner sees it (e.g. "0.32", "1e-8 s")."""
+        text = format_number(self.value, self.readout_format)
+        return f"{text} {self.units}" if self.units else text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.description!r}, value={self.readout_text})"
+
+
+class Slider(_SliderBase):
+    """A slider for a real number (FloatSlider's interface), keyboard-usable and named."""
+
+    value = traitlets.Float(0.0).tag(sync=True)
+    min = traitlets.Float(0.0).tag(sync=True)
+    max = traitlets.Float(10.0).tag(sync=True)
+    step = traitlets.Float(0.1).tag(sync=True)
+
+
+class LogSlider(_SliderBase):
+    """A slider that moves in powers of ``base`` (FloatLogSlider's interface).
+
+    ``min``, ``max`` and ``step`` are exponents: ``LogSlider(value=0.01, min=-4,
+    max=0, step=0.25)`` goes from 10⁻⁴ to 1 in quarter decades.
+    """
+
+    value = traitlets.Float(1.0).tag(sync=True)
+    min = traitlets.Float(0.0).tag(sync=True)
+    max = traitlets.Float(4.0).tag(sync=True)
+    step = traitlets.Float(0.1).tag(sync=True)
+    scale = traitlets.Unicode("log").tag(sync=True)
+    readout_format = traitlets.Unicode(".2g").tag(sync=True)
+
+    def _lowest(self):
+        return self.base**self.min
+
+    def _highest(self):
+        return self.base**self.max
+
+
+class IntSlider(_SliderBase):
+    """A slider for whole numbers (IntSlider's interface), keyboard-usable and named."""
+
+    value = traitlets.Int(0).tag(sync=True)
+    min = traitlets.Int(0).tag(sync=True)
+    max = traitlets.Int(100).tag(sync=True)
+    step = traitlets.Int(1).tag(sync=True)
+    readout_format = traitlets.Unicode("d").tag(sync=True)
+
+    def _clamp(self, value):
+        return int(np.clip(value, self.min, self.max))
 
 
 def slider(
@@ -54,13 +227,17 @@ def slider(
     readout_format: str = ".2f",
     continuous_update: bool = True,
     description_width: str = "initial",
-) -> widgets.FloatSlider:
-    """A FloatSlider with the course's look: wide, labelled, two decimals.
+    units: str = "",
+    tooltip: str = "",
+) -> Slider:
+    """A slider for a real number, with the course's look: wide, labelled, two decimals.
 
     Give sliders that are shown together the same ``description_width`` (such
-    as "130px") so that their tracks line up.
+    as "130px") so that their tracks line up. ``units`` follow the readout
+    ("0.25 s"); ``tooltip`` shows on hover. Choose ``step`` so that ten
+    arrow-key presses make a change the learner can see.
     """
-    return widgets.FloatSlider(
+    return Slider(
         value=value,
         min=min,
         max=max,
@@ -68,29 +245,124 @@ def slider(
         description=description,
         readout_format=readout_format,
         continuous_update=continuous_update,
-        style={"description_width": description_width},
+        description_width=description_width,
+        units=units,
+        tooltip=tooltip,
         layout=widgets.Layout(width="420px"),
     )
 
 
-def show_figure(figure: Figure, image: widgets.Image) -> None:
-    """Draw ``figure`` into ``image`` as PNG. The first call lays the figure out;
-    later redraws keep that layout, which makes them about 3x faster."""
-    image.value = figure_png(figure)
-    figure.set_layout_engine(None)
+def log_slider(
+    description: str,
+    value: float,
+    min_exp: float,
+    max_exp: float,
+    step: float = 0.25,
+    *,
+    readout_format: str = ".2g",
+    continuous_update: bool = True,
+    description_width: str = "initial",
+    units: str = "",
+    tooltip: str = "",
+) -> LogSlider:
+    """A slider that moves in powers of ten, for step sizes like h = 10⁻⁸ … 1.
+
+    ``min_exp`` and ``max_exp`` are the powers of ten at the ends; each arrow
+    press moves ``step`` decades (a quarter by default: four presses per factor
+    of ten). The readout shows the value as a person writes it: "0.32",
+    "1e-8".
+    """
+    return LogSlider(
+        value=value,
+        base=10,
+        min=min_exp,
+        max=max_exp,
+        step=step,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=continuous_update,
+        description_width=description_width,
+        units=units,
+        tooltip=tooltip,
+        layout=widgets.Layout(width="420px"),
+    )
 
 
-def int_slider(description: str, value: int, min: int, max: int) -> widgets.IntSlider:
-    """An IntSlider with the course's look (for counts: steps, units, nodes)."""
-    return widgets.IntSlider(
+def int_slider(
+    description: str,
+    value: int,
+    min: int,
+    max: int,
+    *,
+    step: int = 1,
+    continuous_update: bool = True,
+    description_width: str = "initial",
+    units: str = "",
+    tooltip: str = "",
+) -> IntSlider:
+    """A slider for counts (steps, units, nodes), with the course's look."""
+    return IntSlider(
         value=value,
         min=min,
         max=max,
-        step=1,
+        step=step,
         description=description,
-        style={"description_width": "initial"},
+        continuous_update=continuous_update,
+        description_width=description_width,
+        units=units,
+        tooltip=tooltip,
         layout=widgets.Layout(width="420px"),
     )
+
+
+class FigureImage(anywidget.AnyWidget):
+    """A PNG picture with a text alternative (``alt``), redrawn in place.
+
+    ``value`` holds the PNG bytes (as ipywidgets' Image does); ``width`` is
+    the widest it is shown, in pixels (it shrinks with a narrow window).
+    """
+
+    _esm = _frontend.FIGURE_ESM
+
+    value = traitlets.Bytes(b"").tag(sync=True)
+    alt = traitlets.Unicode("").tag(sync=True)
+    width = traitlets.Int(0).tag(sync=True)
+    format = "png"
+
+
+_RENDERERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def show_figure(figure: Figure, image, alt: str | None = None) -> None:
+    """Draw ``figure`` into ``image`` (a ``FigureImage`` or an ipywidgets Image) as PNG.
+
+    The first call lays the figure out; later redraws keep that layout and
+    redraw only what changed (see ``nnlib.plots.FastRenderer``), which makes
+    them several times faster. ``alt`` (default: the figure's own text
+    alternative) becomes the picture's alt text.
+    """
+    renderer = _RENDERERS.get(figure)
+    if renderer is None:
+        renderer = _RENDERERS[figure] = FastRenderer(figure)
+    png = renderer.png()
+    figure.set_layout_engine(None)
+    if isinstance(image, FigureImage):
+        if alt is None:
+            alt = figure.describe() if hasattr(figure, "describe") else describe_figure(figure)
+        with image.hold_sync():
+            image.alt = alt
+            image.value = png
+    else:
+        image.value = png
+
+
+def _slider_values_text(sliders: Mapping[str, widgets.Widget]) -> str:
+    parts = []
+    for s in sliders.values():
+        name = getattr(s, "description", "") or "value"
+        shown = s.readout_text if isinstance(s, _SliderBase) else getattr(s, "value", "")
+        parts.append(f"{name} = {shown}")
+    return ", ".join(parts)
 
 
 class Explorer:
@@ -99,8 +371,13 @@ class Explorer:
     ``compute(**slider_values)`` returns a result (any object); ``render(result)``
     turns it into the HTML shown under the sliders; ``draw(result)``, when a
     ``figure`` is given, updates that figure's artists in place, and the
-    explorer shows the figure as a PNG image. Moving any slider runs all of
+    explorer shows the figure as a picture. Moving any slider runs all of
     them again; ``result`` always holds the latest result.
+
+    ``alt`` is the picture's text alternative: a string, or a function of the
+    result returning one (so that it can say what the picture shows now). By
+    default it is the figure's own description (its ``alt``, or its titles
+    and axis labels) followed by the sliders' current values.
     """
 
     def __init__(
@@ -112,21 +389,23 @@ class Explorer:
         figure: Figure | None = None,
         draw: Callable[[object], None] | None = None,
         title: str = "",
+        alt: str | Callable[[object], str] | None = None,
     ):
         self.sliders = dict(sliders)
         self.compute = compute
         self.render = render
         self.figure = figure
         self.draw = draw
+        self.alt = alt
         self.readout = widgets.HTML()
-        self.image = widgets.Image(format="png") if figure is not None else None
+        self.image = None
         self.result: object = None
         controls: list[widgets.Widget] = []
         if title:
             controls.append(widgets.HTML(f"<b>{title}</b>"))
         controls += [*self.sliders.values(), self.readout]
-        if self.image is not None:
-            self.image.layout = widgets.Layout(max_width=f"{int(figure.get_figwidth() * 96)}px")
+        if figure is not None:
+            self.image = FigureImage(width=round(figure.get_figwidth() * figure.dpi))
             self.widget = widgets.VBox([widgets.VBox(controls), self.image])
         else:
             self.widget = widgets.VBox(controls)
@@ -138,6 +417,16 @@ class Explorer:
         """The sliders' current values, by name."""
         return {name: s.value for name, s in self.sliders.items()}
 
+    def alt_text(self) -> str:
+        """The text alternative of the picture as it is now."""
+        if callable(self.alt):
+            return str(self.alt(self.result))
+        if self.alt:
+            return self.alt
+        fig = self.figure
+        own = fig.describe() if hasattr(fig, "describe") else describe_figure(fig)
+        return f"{own} Now: {_slider_values_text(self.sliders)}."
+
     def update(self) -> None:
         """Recompute from the sliders and refresh what is shown."""
         self.result = self.compute(**self.values())
@@ -146,28 +435,13 @@ class Explorer:
         if self.figure is not None:
             if self.draw is not None:
                 self.draw(self.result)
-            show_figure(self.figure, self.image)
+            show_figure(self.figure, self.image, alt=self.alt_text())
 
     def _changed(self, _change) -> None:
         self.update()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-def log_slider(description: str, value: float, min_exp: float, max_exp: float, step=0.05):
-    """A slider that moves in powers of ten, for step sizes like h = 10⁻⁸ … 1."""
-    return widgets.FloatLogSlider(
-        value=value,
-        base=10,
-        min=min_exp,
-        max=max_exp,
-        step=step,
-        description=description,
-        readout_format=".1e",
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="420px"),
-    )
 
 
 def value_slope_table(items: dict, first: str, value: str, slope: str, fmt: str = ".4f") -> str:
@@ -190,165 +464,3 @@ def dropdown(description: str, options, value=None):
         description=description,
         style={"description_width": "initial"},
     )
-
-
-PLAYGROUND_DATA = ("moons", "spirals", "xor", "blobs")
-PLAYGROUND_ACTIVATIONS = {"tanh": nn.Tanh, "ReLU": nn.ReLU, "sigmoid": nn.Sigmoid}
-
-
-def make_playground(
-    dataset="moons", noise=0.15, hidden=8, activation="tanh", lr=0.3, seed=0
-) -> dict:
-    """A fresh playground: data, a 2-hidden-layer network and its optimiser (SGD, momentum 0.9)."""
-    if dataset not in PLAYGROUND_DATA:
-        raise ValueError(f"dataset must be one of {PLAYGROUND_DATA}, got {dataset!r}")
-    if activation not in PLAYGROUND_ACTIVATIONS:
-        raise ValueError(
-            f"activation must be one of {list(PLAYGROUND_ACTIVATIONS)}, got {activation!r}"
-        )
-    makers = {
-        "moons": lambda: make_moons(200, noise=noise, rng=seed),
-        "spirals": lambda: make_spirals(300, 2, noise=noise + 0.05, rng=seed),
-        "xor": lambda: make_xor(200, noise=noise / 2, rng=seed),
-        "blobs": lambda: make_blobs(200, 3, cluster_std=0.6 + 3 * noise, rng=seed),
-    }
-    X, y = makers[dataset]()
-    X = (X - X.mean(axis=0)) / X.std(axis=0)  # centred and scaled, so one rate suits all sets
-    classes = int(y.max()) + 1
-    act = PLAYGROUND_ACTIVATIONS[activation]
-    model = nn.Sequential(
-        nn.Linear(2, hidden, rng=seed + 1), act(), nn.Linear(hidden, hidden, rng=seed + 2), act(),
-        nn.Linear(hidden, classes, rng=seed + 3),
-    )  # fmt: skip
-    return {
-        "X": X,
-        "y": y,
-        "model": model,
-        "loss_fn": nn.CrossEntropyLoss(),
-        "optimizer": optim.SGD(model.parameters(), lr=lr, momentum=0.9),
-        "losses": [],
-        "epoch": 0,
-    }
-
-
-def train_playground(state: dict, steps: int = 20) -> dict:
-    """Run ``steps`` full-batch training steps; append the losses; return the state."""
-    X, y, model, loss_fn, opt = (state[k] for k in ("X", "y", "model", "loss_fn", "optimizer"))
-    for _ in range(steps):
-        loss = loss_fn(model(X), y)
-        opt.zero_grad()
-        model.backward(loss_fn.backward())
-        opt.step()
-        state["losses"].append(loss)
-        state["epoch"] += 1
-    return state
-
-
-def playground_accuracy(state: dict) -> float:
-    return float(np.mean(state["model"](state["X"]).argmax(axis=1) == state["y"]))
-
-
-class Playground:
-    """Choose a data set, noise, hidden units, activation and learning rate; press play.
-
-    Every tick of the play button trains 20 full-batch steps and redraws the
-    loss curve and the decision regions. Changing any setting starts afresh.
-    ``tick()`` does what one press of play does (the tests call it).
-    """
-
-    STEPS_PER_TICK = 20
-
-    def __init__(self, dataset="moons", noise=0.15, hidden=8, activation="tanh", lr=0.3):
-        self.sliders = {
-            "dataset": dropdown("data", list(PLAYGROUND_DATA), dataset),
-            "noise": slider("noise", noise, 0.0, 0.5, 0.05),
-            "hidden": int_slider("hidden units per layer", hidden, 1, 32),
-            "activation": dropdown("activation", list(PLAYGROUND_ACTIVATIONS), activation),
-            "lr": log_slider("learning rate", lr, -3, 0.5),
-        }  # fmt: skip
-        self.play = widgets.Play(
-            value=0, min=0, max=10**6, step=1, interval=300, description="train"
-        )
-        self.reset_button = widgets.Button(description="reset", icon="refresh")
-        self.readout = widgets.HTML()
-        self.figure, (self.ax, self.ax_loss) = new_figure(10.0, 4.2, ncols=2)
-        self.image = widgets.Image(format="png")
-        grid = np.linspace(-2.8, 2.8, 90)
-        self._gx, self._gy = np.meshgrid(grid, grid)
-        self._plane = np.c_[self._gx.ravel(), self._gy.ravel()]
-        self._regions = self.ax.imshow(
-            np.zeros_like(self._gx), extent=(-2.8, 2.8, -2.8, 2.8), origin="lower",
-            cmap="coolwarm",
-            vmin=0, vmax=2, alpha=0.35, interpolation="bilinear",
-        )  # fmt: skip
-        self._points = self.ax.scatter(
-            [], [], s=14, c=[], cmap="coolwarm", vmin=0, vmax=2, edgecolors="k", linewidths=0.3
-        )
-        self.ax.set(xlim=(-2.8, 2.8), ylim=(-2.8, 2.8), xlabel="x1 (scaled)", ylabel="x2 (scaled)")
-        (self._loss_line,) = self.ax_loss.semilogy([], [], color=COLORS["vermillion"], lw=2)
-        self.ax_loss.set(xlabel="training step", ylabel="loss (log scale)")
-        self.ax_loss.set_title("training loss", fontsize=10)
-        for s in self.sliders.values():
-            s.observe(lambda _change: self.reset(), names="value")
-        self.play.observe(lambda _change: self.tick(), names="value")
-        self.reset_button.on_click(lambda _b: self.reset())
-        self.widget = widgets.VBox(
-            [
-                widgets.HTML("<b>Playground: train a small network and watch it learn</b>"),
-                *self.sliders.values(),
-                widgets.HBox([self.play, self.reset_button]),
-                self.readout,
-                self.image,
-            ]
-        )
-        self.reset()
-
-    def reset(self) -> None:
-        """Start again from fresh weights with the current settings."""
-        v = {name: s.value for name, s in self.sliders.items()}
-        self.state = make_playground(
-            v["dataset"], v["noise"], v["hidden"], v["activation"], v["lr"]
-        )
-        self._points.set_offsets(self.state["X"])
-        classes = int(self.state["y"].max()) + 1
-        self._points.set_array(
-            self.state["y"] * (2 / max(1, classes - 1))
-        )  # same colours as regions
-        self._redraw()
-
-    def tick(self) -> None:
-        """Train STEPS_PER_TICK steps and redraw."""
-        train_playground(self.state, self.STEPS_PER_TICK)
-        self._redraw()
-
-    def _redraw(self) -> None:
-        model, losses = self.state["model"], self.state["losses"]
-        probs = F.softmax(model(self._plane))
-        classes = probs.shape[1]
-        self._regions.set_data(
-            (probs @ np.arange(classes) * (2 / max(1, classes - 1))).reshape(self._gx.shape)
-        )
-        if losses:
-            self._loss_line.set_data(np.arange(1, len(losses) + 1), losses)
-            self.ax_loss.set_xlim(1, max(2, len(losses)))
-            finite = [v for v in losses if np.isfinite(v)] or [1.0]
-            self.ax_loss.set_ylim(max(min(finite) / 2, 1e-4), max(max(finite) * 2, 1e-3))
-        acc = playground_accuracy(self.state)
-        self.ax.set_title(
-            f"{self.sliders['dataset'].value}: step {self.state['epoch']}, accuracy {acc:.0%}",
-            fontsize=10,
-        )
-        loss = f"{losses[-1]:.4f}" if losses else "not trained yet"
-        self.readout.value = (
-            f"step <b>{self.state['epoch']}</b> &nbsp; loss <b>{loss}</b> &nbsp; "
-            f"accuracy <b>{acc:.1%}</b> &nbsp; (gradient descent with momentum 0.9, full batch)"
-        )
-        show_figure(self.figure, self.image)
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-
-def playground(**settings) -> Playground:
-    """The chapter 08 playground (see ``Playground``)."""
-    return Playground(**settings)

@@ -1,15 +1,30 @@
 """Chapter 07's companion (nnlib.chapters.ch07): explorers and exercises."""
 
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
 import pytest
 
+from nnlib import nn
 from nnlib.chapters.ch07 import (
+    MAX_GRAPH_PX,
     NEURON_EXAMPLE,
+    SCALAR_SKELETON,
     backprop_stepper,
+    draw_graph,
     neuron_graph,
     stepper_readout,
+    svg_size_px,
     weight_nudge_explorer,
     weight_nudge_readout,
 )
+from nnlib.exercises import chapter_exercises, check, get
+from nnlib.graph import render_svg, to_dot
+
+NOTEBOOK = next((Path(__file__).resolve().parent.parent / "notebooks").glob("07_*.ipynb"))
 
 
 def test_neuron_graph_is_the_worked_example():
@@ -56,3 +71,404 @@ def test_weight_nudge_prediction_against_truth():
     dots = [line for line in ex.figure.axes[0].get_lines() if line.get_marker() in ("o", "s")]
     assert dots[0].get_xydata()[0] == pytest.approx([2.5, ex.result["new_L"]])
     assert "actual change" in ex.readout.value
+
+
+# ------------------------------------------------------------------ drawn graphs and layout
+
+
+def _unscaled_svg(dot: str) -> str:
+    try:
+        return render_svg(dot, max_width_px=None)  # nnlib.graph that scales wide pictures
+    except TypeError:
+        return render_svg(dot)
+
+
+def test_drawn_graphs_fit_the_notebook():
+    L, _ = neuron_graph()
+    L.backward()
+    wide = _unscaled_svg(to_dot(L))  # left to right
+    assert svg_size_px(wide)[0] > 2 * MAX_GRAPH_PX  # about 2,170 px: what the chapter avoids
+    for svg in (draw_graph(L).svg, render_svg(stepper_readout(9)["dot"])):
+        width, height = svg_size_px(svg)
+        assert width <= MAX_GRAPH_PX and height <= 480  # slider + line + graph < 650 px
+
+
+def test_stepper_slider_says_how_many_nodes_and_nudge_steps_can_be_felt():
+    ex = backprop_stepper()
+    assert ex.sliders["step"].description == "nodes done (of 9)"
+    nudge = weight_nudge_explorer().sliders["dw"]
+    assert 10 * nudge.step >= 0.5 and "Δw" in nudge.description
+
+
+# ------------------------------------------------------------------------ exercises
+
+
+def _scalar_namespace(*exercise_ids, edits=()):
+    """The notebook's Scalar skeleton plus the given solutions (optionally with slips)."""
+    ns = {"np": np, "math": math}
+    exec(SCALAR_SKELETON, ns)
+    for ex_id in exercise_ids:
+        src = get(ex_id).solution
+        for old, new in edits:
+            assert old in src, old
+            src = src.replace(old, new)
+        exec(src, ns)
+    return ns
+
+
+def _placeholder(ex_id, name):
+    ns = {"np": np, "math": math}
+    exec(SCALAR_SKELETON, ns)
+    exec(get(ex_id).placeholder, ns)
+    return ns[name]
+
+
+SCALAR_EXERCISES = ["07.1", "07.2", "07.3", "07.4"]
+
+
+def test_the_notebook_shows_the_skeleton_and_six_code_exercises():
+    text = NOTEBOOK.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    sources = ["".join(c["source"]) for c in nb["cells"]]
+    assert any(SCALAR_SKELETON in s for s in sources)
+    exercises = chapter_exercises("07")
+    assert [e.id for e in exercises] == [f"07.{k}" for k in range(1, 7)]
+    assert all(e.kind == "code" and len(e.hints) == 3 for e in exercises)
+
+
+@pytest.mark.parametrize("ex_id", SCALAR_EXERCISES)
+def test_scalar_solutions_pass_and_placeholders_are_not_done(ex_id):
+    assert check(ex_id, _scalar_namespace(ex_id)["Scalar"]).passed is True
+    fb = check(ex_id, _placeholder(ex_id, "Scalar"))
+    assert fb.passed is None and "NotImplementedError" in fb.message
+
+
+def test_each_scalar_method_is_checked_on_its_own():
+    # 07.1 done, 07.2 not: Correct and Not done yet, side by side
+    ns = _scalar_namespace("07.1")
+    exec(get("07.2").placeholder, ns)
+    assert check("07.1", ns["Scalar"]).passed is True
+    assert check("07.2", ns["Scalar"]).passed is None
+    # backward alone passes while +, * and tanh are still placeholders
+    ns = _scalar_namespace("07.4")
+    for ex_id in ("07.1", "07.2", "07.3"):
+        exec(get(ex_id).placeholder, ns)
+    fb = check("07.4", ns["Scalar"])
+    assert fb.passed is True and "autograd engine" not in fb.message
+    # with everything written, the whole Scalar is run end to end as well
+    fb = check("07.4", _scalar_namespace(*SCALAR_EXERCISES)["Scalar"])
+    assert fb.passed is True and "autograd engine" in fb.message
+
+
+def test_a_method_not_yet_attached_is_not_done_yet():
+    ns = {"np": np, "math": math}
+    exec(SCALAR_SKELETON, ns)
+    for ex_id in SCALAR_EXERCISES:
+        fb = check(ex_id, ns["Scalar"])
+        assert fb.passed is None and "run your answer cell" in fb.message
+
+
+@pytest.mark.parametrize(
+    "ex_id, edits, words",
+    [
+        (
+            "07.1",
+            [("self.grad += 1.0", "self.grad = 1.0"), ("other.grad += 1.0", "other.grad = 1.0")],
+            "Use `+=`, not `=`",
+        ),
+        ("07.1", [("1.0 * out.grad", "1.0")], "ignores out.grad"),
+        ("07.1", [("    out._backward = _backward\n", "")], "did you attach"),
+        ("07.1", [("return out", "return out.data")], "not a new Scalar"),
+        ("07.1", [("(self, other), ", "(), ")], "_prev should hold its inputs"),
+        ("07.1", [("self.data + other.data", "self.data - other.data")], "out.data is wrong"),
+        (
+            "07.2",
+            [
+                ("self.grad += other.data", "self.grad += self.data"),
+                ("other.grad += self.data", "other.grad += other.data"),
+            ],
+            "swapped",
+        ),
+        (
+            "07.2",
+            [("other.data * out.grad", "out.grad"), ("self.data * out.grad", "out.grad")],
+            "rule for +",
+        ),
+        ("07.2", [("self.grad +=", "self.grad ="), ("other.grad +=", "other.grad =")], "+="),
+        ("07.3", [("(1 - t**2)", "(1 - self.data**2)")], "not 1 - x²"),
+        ("07.3", [("(1 - t**2)", "-(1 - t**2)")], "Check the sign"),
+        ("07.3", [("self.grad +=", "self.grad =")], "already held"),
+        (
+            "07.3",
+            [
+                (
+                    "math.tanh(self.data)",
+                    "(math.exp(2 * self.data) - 1) / (math.exp(2 * self.data) + 1)",
+                )
+            ],
+            "math.tanh(x) never overflows",
+        ),
+        (
+            "07.3",
+            [
+                (
+                    "math.tanh(self.data)",
+                    "float((np.exp(2 * self.data) - 1) / (np.exp(2 * self.data) + 1))",
+                )
+            ],
+            "overflows",
+        ),
+        ("07.4", [("    self.grad = 1.0\n", "")], "set self.grad = 1"),
+        ("07.4", [("reversed(order)", "order")], "reverse it"),
+        ("07.4", [("        elif node not in visited:", "        else:")], "ran twice"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_scalar_slips_get_their_diagnosis(ex_id, edits, words):
+    fb = check(ex_id, _scalar_namespace(ex_id, edits=edits)["Scalar"])
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+RECURSIVE_BACKWARD = """
+def backward(self):
+    order, seen = [], set()
+
+    def visit(node):
+        if node not in seen:
+            seen.add(node)
+            for child in node._prev:
+                visit(child)
+            order.append(node)
+
+    visit(self)
+    self.grad = 1.0
+    for node in reversed(order):
+        node._backward()
+
+
+Scalar.backward = backward
+"""
+
+VISIT_ORDER_BACKWARD = """
+def backward(self):
+    self.grad = 1.0
+    todo, seen = [self], set()
+    while todo:
+        node = todo.pop(0)
+        if node not in seen:
+            seen.add(node)
+            node._backward()
+            todo.extend(node._prev)
+
+
+Scalar.backward = backward
+"""
+
+
+@pytest.mark.parametrize(
+    "source, words",
+    [
+        (RECURSIVE_BACKWARD, "5,000 nodes deep"),
+        (RECURSIVE_BACKWARD, "Keep your own stack"),
+        (VISIT_ORDER_BACKWARD, "topological order (each after its inputs) first"),
+        (VISIT_ORDER_BACKWARD.replace("pop(0)", "pop()"), "in the order you reach the nodes"),
+    ],
+)
+def test_recursive_and_unordered_backward_are_named(source, words):
+    ns = _scalar_namespace()
+    exec(source, ns)
+    fb = check("07.4", ns["Scalar"])
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+def test_a_recursive_backward_passes_the_small_graphs_first():
+    ns = _scalar_namespace()
+    exec(RECURSIVE_BACKWARD, ns)
+    assert "a + a" not in check("07.4", ns["Scalar"]).message  # it fails on the deep chain
+
+
+@pytest.mark.parametrize("ex_id", SCALAR_EXERCISES)
+@pytest.mark.parametrize("answer, words", [(True, "class Scalar"), ("Scalar", "class Scalar")])
+def test_scalar_checks_want_the_class(ex_id, answer, words):
+    fb = check(ex_id, answer)
+    assert fb.passed is False and words in fb.message
+
+
+def test_backward_check_is_quick_on_the_deep_chain():
+    start = time.perf_counter()
+    check("07.4", _scalar_namespace("07.4")["Scalar"])
+    assert time.perf_counter() - start < 1.0
+
+
+# ------------------------------------------------------------- 07.5 Linear backward
+
+
+def _function(ex_id, name, source=None, edits=()):
+    src = source if source is not None else get(ex_id).solution
+    for old, new in edits:
+        assert old in src, old
+        src = src.replace(old, new)
+    ns = {"np": np}
+    exec(src, ns)
+    return ns[name]
+
+
+def test_linear_backward_solution_and_placeholder():
+    fb = check("07.5", _function("07.5", "linear_backward"))
+    assert fb.passed is True and "central differences" in fb.message
+    placeholder = _function("07.5", "linear_backward", get("07.5").placeholder)
+    assert check("07.5", placeholder).passed is None
+
+
+@pytest.mark.parametrize(
+    "edits, words",
+    [
+        ([("dY.sum(axis=0)", "dY.sum(axis=1)")], "wrong axis"),
+        ([("dW = dY.T @ X", "dW = X.T @ dY")], "Transposed"),
+        ([("dX = dY @ W  #", "dX = None  #")], "dX is None"),
+        ([("return dX, dW, db", "return dW, db")], "return three arrays"),
+        ([("return dX, dW, db", "return dW, db, dX")], "in another order"),
+        ([("dW = dY.T @ X", "dW = dY.T @ X / len(X)")], "Don't divide by N"),
+        ([("db = dY.sum(axis=0)", "db = dY")], "summed over the batch"),
+        ([("dX = dY @ W  #", "dX = dY @ W.T  #")], "not dY·Wᵀ"),
+        ([("dX = dY @ W  #", "dX = 0 * X  #")], "all zeros"),
+    ],
+)
+def test_linear_backward_slips(edits, words):
+    fb = check("07.5", _function("07.5", "linear_backward", edits=edits))
+    assert fb.passed is False and words in fb.message, fb.message
+    assert "input:" in fb.message or "On the input" in fb.message
+
+
+def test_linear_backward_refuses_what_is_not_a_function():
+    fb = check("07.5", np.zeros((2, 2)))
+    assert fb.passed is False and "Expected a function linear_backward" in fb.message
+
+
+def test_linear_backward_that_returns_nan_or_strings_is_told_so():
+    nan = _function(
+        "07.5", "linear_backward", edits=[("return dX, dW, db", "return dX, dW * np.nan, db")]
+    )
+    fb = check("07.5", nan)
+    assert fb.passed is False and "finite" in fb.message
+    text = _function(
+        "07.5", "linear_backward", edits=[("return dX, dW, db", "return 'dX', dW, db")]
+    )
+    fb = check("07.5", text)
+    assert fb.passed is False and "dX" in fb.message
+
+
+# ------------------------------------------------------ 07.6 softmax + cross-entropy
+
+
+def test_cross_entropy_grad_solution_and_placeholder():
+    fb = check("07.6", _function("07.6", "cross_entropy_grad"))
+    assert fb.passed is True and "[0.5, -0.5, 0]" in fb.message
+    placeholder = _function("07.6", "cross_entropy_grad", get("07.6").placeholder)
+    assert check("07.6", placeholder).passed is None
+
+
+NAIVE_CE = """
+def cross_entropy_grad(logits, labels):
+    n = logits.shape[0]
+    e = np.exp(logits)
+    p = e / e.sum(axis=1, keepdims=True)
+    y = np.zeros_like(p)
+    y[np.arange(n), labels] = 1.0
+    return (p - y) / n
+"""
+
+
+@pytest.mark.parametrize(
+    "edits, words",
+    [
+        ([("return (p - y) / n", "return p - y")], "forgot the 1/N"),
+        ([("return (p - y) / n", "return (y - p) / n")], "sign is flipped"),
+        ([("return (p - y) / n", "return (p - labels[:, None]) / n")], "label number itself"),
+        (
+            [("y[np.arange(n), labels] = 1.0", "y[np.arange(n), logits.argmax(axis=1)] = 1.0")],
+            "predicted class",
+        ),
+        ([("return (p - y) / n", "return p / n")], "left out y"),
+        ([("return (p - y) / n", "return (p - y) / logits.shape[1]")], "number of classes"),
+        (
+            [
+                (
+                    "p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)",
+                    "p = np.exp(shifted)",
+                )
+            ],
+            "p must be the softmax",
+        ),
+        (
+            [
+                ("y = np.zeros_like(p)", "y = np.eye(p.shape[1])[labels].T"),
+                ("y[np.arange(n), labels] = 1.0", ""),
+            ],
+            "(2,3) (3,2)",
+        ),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_cross_entropy_grad_slips(edits, words):
+    fb = check("07.6", _function("07.6", "cross_entropy_grad", edits=edits))
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_cross_entropy_grad_overflow_is_named():
+    fb = check("07.6", _function("07.6", "cross_entropy_grad", NAIVE_CE))
+    assert fb.passed is False and "e^1000 overflows" in fb.message
+    assert "1000" in fb.message.split("expected")[0]  # the input shown has the big logits
+
+
+def test_cross_entropy_grad_wrong_shapes_and_kinds():
+    flat = _function(
+        "07.6",
+        "cross_entropy_grad",
+        edits=[("return (p - y) / n", "return ((p - y) / n).ravel()")],
+    )
+    fb = check("07.6", flat)
+    assert fb.passed is False and "shape" in fb.message
+    assert check("07.6", "cross_entropy_grad").passed is False
+
+
+# ------------------------------------------------------------------ chapter claims
+
+
+def test_memory_count_of_the_chapter():
+    wide = nn.Sequential(*[m for k in range(4) for m in (nn.Linear(1000, 1000, rng=k), nn.ReLU())])
+    wide(np.zeros((32, 1000)))
+    kept = sum(m._x.size for m in wide.layers)
+    assert kept == 256_000
+
+
+def test_pytorch_frees_the_graph_and_keeps_160000_numbers_for_the_wide_net():
+    torch = pytest.importorskip("torch")
+    x = torch.tensor(3.0, requires_grad=True)
+    y = x * x
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+    y = x * x
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.item() == 3 * 6.0  # 6 from the first graph, then 6 + 6 accumulated
+    s = x + x
+    s.backward()
+    s.backward()  # nothing saved, so no error
+
+    layers = []
+    for _ in range(4):
+        layers += [torch.nn.Linear(1000, 1000), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers)
+    saved = {}
+
+    def pack(t):
+        saved[t.data_ptr()] = (t.numel(), tuple(t.shape))
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        model(torch.randn(32, 1000)).sum()
+    activations = sum(n for n, shape in saved.values() if shape == (32, 1000))
+    assert activations == 160_000

@@ -1,8 +1,19 @@
 """Chapter 08's companion (nnlib.chapters.ch08): explorers and exercises."""
 
+import numpy as np
 import pytest
 
-from nnlib.chapters.ch08 import bowl_descent, bowl_explorer, valley_descent, valley_explorer
+from nnlib.chapters import ch08
+from nnlib.chapters.ch08 import (
+    bowl_descent,
+    bowl_explorer,
+    describe_rate,
+    valley_descent,
+    valley_explorer,
+)
+from nnlib.exercises import check, get
+
+# ------------------------------------------------------------------ explorers
 
 
 def test_bowl_descent_learning_rates():
@@ -16,18 +27,369 @@ def test_bowl_descent_learning_rates():
         bowl_descent(0.0, 3)
 
 
+def test_the_syllabus_worked_numbers():
+    """Slope 4 at x = 0 and -4 at x = -4; descent reaches -2; the edge is exactly α = 1."""
+    xs = bowl_descent(0.1, 1)["xs"]
+    assert xs[1] == pytest.approx(0.0 - 0.1 * 4)  # the slope at 0 is 4
+    assert bowl_descent(0.1, 1, start=-4.0)["xs"][1] == pytest.approx(-4.0 + 0.1 * 4)
+    assert abs(bowl_descent(0.999, 20_000)["xs"][-1] + 2) < 1e-6
+    assert abs(bowl_descent(1.001, 20_000)["xs"][-1] + 2) > 1e6
+
+
+@pytest.mark.parametrize(
+    "lr, words",
+    [
+        (0.05, "crawls"),
+        (0.1, "without overshooting"),
+        (0.5, "one step"),
+        (0.9, "zig-zags"),
+        (1.0, "edge"),
+        (1.1, "diverges"),
+    ],
+)
+def test_describe_rate_names_each_regime(lr, words):
+    assert words in describe_rate(lr)
+
+
+def test_describe_rate_tolerates_slider_rounding():
+    assert "edge" in describe_rate(0.05 * 20)  # 1.0000000000000002
+    assert "one step" in describe_rate(0.05 * 10)
+
+
 def test_bowl_explorer_follows_rate_and_steps():
     ex = bowl_explorer()
     ex.sliders["lr"].value = 1.1
     ex.sliders["steps"].value = 20
     path = ex.figure.axes[0].get_lines()[1]
     assert len(path.get_xdata()) == 21 and "diverges" in ex.figure.axes[0].get_title()
-    assert "-1.200" in ex.readout.value
+    assert "-1.20" in ex.readout.value
 
 
-def test_valley_descent_limit_is_one_tenth():
-    assert valley_descent(0.095, 200)["losses"][-1] < 1e-6
-    assert valley_descent(0.105, 200)["losses"][-1] > 1e6
+def test_explorer_sliders_move_in_steps_a_learner_feels_and_figures_fit():
+    bowl, valley_ex = bowl_explorer(), valley_explorer()
+    lr = bowl.sliders["lr"]
+    assert lr.step == 0.05 and lr.readout_format == ".2f" and "learning rate" in lr.description
+    # the interesting rates are on the slider's grid
+    for rate in (0.1, 0.5, 0.9, 1.0, 1.1):
+        assert round((rate - lr.min) / lr.step, 9) % 1 == 0
+    vlr = valley_ex.sliders["lr"]
+    assert vlr.step == 0.0005 and vlr.max > 0.01 > vlr.min  # crosses the edge in 10 presses
+    assert valley_ex.sliders["steps"].step == 10
+    for ex in (bowl, valley_ex):
+        width, height = ex.figure.get_size_inches() * ex.figure.dpi
+        assert width <= 860 and height <= 400
+        assert "e-" not in ex.readout.value.split("y = ")[0]  # plain numbers in the readout
+
+
+def test_valley_descent_limit_is_one_hundredth():
+    assert valley_descent(0.0095, 2000)["losses"][-1] < 1e-12
+    assert valley_descent(0.0105, 200)["losses"][-1] > 1e6
+    r = valley_descent(0.0095, 100)
+    assert abs(r["path"][-1, 1]) < 1e-4 and abs(r["path"][-1, 0]) > 0.5  # y settles, x crawls
+    assert r["x_factor"] == pytest.approx(0.981) and r["y_factor"] == pytest.approx(-0.9)
     ex = valley_explorer()
     ex.sliders["steps"].value = 5
     assert ex.figure.axes[0].get_lines()[0].get_xydata().shape == (6, 2)
+    ex.sliders["lr"].value = 0.0105
+    assert "+1" not in ex.readout.value and "-1.10" in ex.readout.value
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def _define(source: str, name: str):
+    namespace = {"np": np}
+    exec(source, namespace)
+    return namespace[name]
+
+
+def _solution(ex_id: str):
+    ex = get(ex_id)
+    return _define(ex.solution, ex.answers[0])
+
+
+def _variant(ex_id: str, old: str, new: str):
+    ex = get(ex_id)
+    assert old in ex.solution, old
+    return _define(ex.solution.replace(old, new), ex.answers[0])
+
+
+def test_chapter_08_has_four_exercises_three_of_them_code():
+    kinds = [get(f"08.{k}").kind for k in range(1, 5)]
+    assert kinds == ["code", "value", "code", "code"]
+    for k in range(1, 5):
+        assert len(get(f"08.{k}").hints) == 3
+
+
+@pytest.mark.parametrize("ex_id", ["08.1", "08.3", "08.4"])
+def test_code_solutions_pass_and_placeholders_are_not_done(ex_id):
+    assert check(ex_id, _solution(ex_id)).passed is True
+    placeholder = _define(get(ex_id).placeholder, get(ex_id).answers[0])
+    fb = check(ex_id, placeholder)
+    assert fb.passed is None and "NotImplementedError" in fb.message
+
+
+@pytest.mark.parametrize("ex_id", ["08.1", "08.3", "08.4"])
+@pytest.mark.parametrize("answer, words", [(True, "function"), ("f", "function"), (3, "function")])
+def test_code_exercises_refuse_what_is_not_a_function(ex_id, answer, words):
+    fb = check(ex_id, answer)
+    assert fb.passed is False and words in fb.message
+
+
+# 08.1 sgd_step
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("p += lr * g", "uphill"),
+        ("p -= g", "learning rate"),
+        ("p[...] = -lr * g", "old value of the parameter is lost"),
+        ("p[...] = g", "holds the gradient itself"),
+        ("p = p - lr * g", "makes a new array"),
+        ("g *= 0", "changed the gradients"),
+        ("p -= 2 * lr * g", "first case that fails"),
+    ],
+)
+def test_sgd_step_slips_are_named(body, words):
+    fn = _variant(
+        "08.1", "p -= lr * g  # changes the array itself, which the model also holds", body
+    )
+    fb = check("08.1", fn)
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+def test_sgd_step_that_rebinds_list_items_or_returns_new_arrays_is_explained():
+    def into_the_list(params, grads, lr):
+        for i in range(len(params)):
+            params[i] = params[i] - lr * grads[i]
+
+    def returns_new(params, grads, lr):
+        return [p - lr * g for p, g in zip(params, grads, strict=True)]
+
+    assert "into the list" in check("08.1", into_the_list).message
+    assert "returned new arrays" in check("08.1", returns_new).message
+
+
+def test_sgd_step_reports_exceptions_with_the_case():
+    def broken(params, grads, lr):
+        raise ZeroDivisionError("oops")
+
+    fb = check("08.1", broken)
+    assert fb.passed is False and "ZeroDivisionError" in fb.message and "case 1" in fb.message
+
+
+def test_sgd_step_agrees_with_optim_sgd_on_a_linear_layer():
+    params, grads, lr, after = ch08._nnlib_sgd_case()
+    mine = [p.copy() for p in params]
+    _solution("08.1")(mine, grads, lr)
+    assert all(np.allclose(a, b) for a, b in zip(mine, after, strict=True))
+
+
+# 08.2 the edge rate
+
+
+@pytest.mark.parametrize("answer", [1 / 3, 0.333, np.float32(1 / 3), np.array(1 / 3), [1 / 3]])
+def test_edge_rate_accepts_one_third_as_learners_write_it(answer):
+    assert check("08.2", answer).passed is True
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (1 / 6, "one step lands on the minimum"),
+        (1.0, "(x + 2)²"),
+        (2 / 3, "Differentiate first"),
+        (2.0, "f'' = 1"),
+        (0.5, "already diverges"),
+        (-1 / 3, "positive"),
+        (0.25, "is not it"),
+    ],
+)
+def test_edge_rate_slips_are_named(answer, words):
+    fb = check("08.2", answer)
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [(True, "boolean"), ("1/3", "text"), (float("nan"), "NaN"), ([0.3, 0.4], "shape")],
+)
+def test_edge_rate_refuses_wrong_kinds(answer, words):
+    fb = check("08.2", answer)
+    assert fb.passed is False and words in fb.message
+    assert check("08.2", ...).passed is None
+
+
+# 08.3 minibatch indices
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (
+            "order = rng.permutation(n)\n    return [order[s : s + batch_size] "
+            "for s in range(0, n - batch_size + 1, batch_size)]",
+            "last, smaller batch is missing",
+        ),
+        (
+            "return [rng.integers(0, n, min(batch_size, n - s)) for s in range(0, n, batch_size)]",
+            "appear twice",
+        ),
+        (
+            "order = np.arange(n)\n"
+            "    return [order[s : s + batch_size] for s in range(0, n, batch_size)]",
+            "in order 0, 1, 2",
+        ),
+        (
+            "order = np.random.permutation(n)\n"
+            "    return [order[s : s + batch_size] for s in range(0, n, batch_size)]",
+            "same seed",
+        ),
+        (
+            "order = np.random.default_rng(0).permutation(n)\n"
+            "    return [order[s : s + batch_size] for s in range(0, n, batch_size)]",
+            "same order",
+        ),
+        (
+            "order = rng.permutation(n)\n"
+            "    return [order[s : s + batch_size] for s in range(0, n + batch_size, batch_size)]",
+            "empty batch",
+        ),
+        ("return rng.permutation(n)", "cut it into slices"),
+        (
+            "order = rng.permutation(n)\n"
+            "    return [order[s : s + batch_size + 1] for s in range(0, n, batch_size)]",
+            "consecutive slices",
+        ),
+        ("return [rng.permutation(n) + 1]", "outside 0"),
+        ("return {'a': 1}", "list of index arrays"),
+        ("return [np.array([0.5])]", "whole-number indices"),
+    ],
+)
+def test_minibatch_slips_are_named(body, words):
+    old = (
+        "order = rng.permutation(n)\n"
+        "    return [order[start : start + batch_size] for start in range(0, n, batch_size)]"
+    )
+    fb = check("08.3", _variant("08.3", old, body))
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+def test_minibatch_failure_shows_input_expected_and_got():
+    old = "range(0, n, batch_size)]"
+    fn = _variant("08.3", old, "range(0, n - batch_size + 1, batch_size)]")
+    fb = check("08.3", fn)
+    assert "input:    n = 10, batch_size = 3" in fb.message
+    assert "expected: batch sizes [3, 3, 3, 1]" in fb.message
+    assert "got:      batch sizes [3, 3, 3]" in fb.message
+
+
+# 08.4 the training loop
+
+_STEP = "w = w - lr * X[idx].T @ error / len(idx)"
+
+
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        (_STEP, "w = w + lr * X[idx].T @ error / len(idx)", "went uphill"),
+        (_STEP, "w = w - X[idx].T @ error / len(idx)", "without the learning rate"),
+        (_STEP, "w = w - lr * X[idx].T @ error", "sum over the batch"),
+        ("b = b - lr * np.mean(error)", "b = b", "b never moved"),
+        ("b = b - lr * np.mean(error)", "b = b + lr * np.mean(error)", "step of b went uphill"),
+        (
+            "p = 1 / (1 + np.exp(-(X[idx] @ w + b)))",
+            "p = X[idx] @ w + b",
+            "no sigmoid",
+        ),
+        (
+            "z = X @ w + b\n",
+            "z = X[idx] @ w + b\n        y_all = y\n",
+            "the mean cross-entropy over all of X",
+        ),
+        (
+            "        z = X @ w + b\n        losses.append",
+            "        z = X[idx] @ w + b\n        losses.append(0.0)\n        losses.append",
+            "expected one number",
+        ),
+        ("order = rng.permutation(n)", "order = np.arange(n)", "Seeds 0 and 1"),
+        (
+            "for start in range(0, n, batch_size):",
+            "for start in range(0, batch_size, batch_size):",
+            "too slowly",
+        ),
+        (
+            "losses.append(np.mean(np.logaddexp(0, z) - y * z))",
+            "losses.append(np.mean(np.logaddexp(0, z[idx]) - y[idx] * z[idx]))",
+            "not the last batch's",
+        ),
+        ("return w, b, losses", "return w, b", "return w, b, losses"),
+        ("return w, b, losses", "return w, 'b', losses", "the bias"),
+        ("return w, b, losses", "return w[:1], b, losses", "shape (3,)"),
+    ],
+)
+def test_training_loop_slips_are_named(old, new, words):
+    fb = check("08.4", _variant("08.4", old, new))
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+def test_training_loop_using_numpy_global_random_state_is_caught():
+    fn = _variant("08.4", "order = rng.permutation(n)", "order = np.random.permutation(n)")
+    assert check("08.4", fn).passed is False  # two runs with one seed never agree
+
+
+def test_training_loop_that_diverges_or_stalls_is_diagnosed():
+    solution = _solution("08.4")
+
+    def blows_up(X, y, epochs, lr, batch_size, seed):
+        w, b, losses = solution(X, y, epochs, lr, batch_size, seed)
+        if len(X) > 6:  # right on the one-step case, then diverging
+            losses[-1] = float("inf")
+            w = w * np.inf
+        return w, b, losses
+
+    def grows(X, y, epochs, lr, batch_size, seed):
+        w, b, losses = solution(X, y, epochs, lr, batch_size, seed)
+        if len(X) > 6:
+            w, b = -w, -b
+            z = X @ w + b
+            losses = [0.1] * (epochs - 1) + [float(np.mean(np.logaddexp(0, z) - y * z))]
+        return w, b, losses
+
+    def stalls(X, y, epochs, lr, batch_size, seed):
+        w, b, losses = solution(X, y, epochs, lr, batch_size, seed)
+        if len(X) > 6:
+            w, b = np.zeros(X.shape[1]), 0.0
+            losses = [float(np.log(2))] * epochs
+        return w, b, losses
+
+    assert "diverged" in check("08.4", blows_up).message
+    assert "The loss grew" in check("08.4", grows).message
+    fb = check("08.4", stalls)
+    assert "did not move" in fb.message and "last losses: 0.6931" in fb.message
+
+
+def test_training_loop_that_is_too_slow_is_told_to_vectorise(monkeypatch):
+    monkeypatch.setattr(ch08, "TRAIN_TIME_LIMIT", 0.0)
+    fb = check("08.4", _solution("08.4"))
+    assert fb.passed is False and "Too slow" in fb.message
+
+
+def test_training_check_thresholds_leave_room_for_other_valid_shuffles():
+    solution = _solution("08.4")
+    for seed, n, d, separation, epochs, lr, batch_size, _ in ch08._TRAIN_CASES:
+        X, y = ch08.logistic_data(seed, n, d, separation)
+        best = ch08.best_logistic_loss(X, y)
+        for train_seed in range(6):
+            _, _, losses = solution(X, y, epochs, lr, batch_size, train_seed)
+            assert losses[-1] < best + ch08.TRAIN_MARGIN * 0.9
+        assert losses[0] > best  # the threshold is not met before training
+        assert np.log(2) > best + 3 * ch08.TRAIN_MARGIN  # standing still is far from enough
+
+
+def test_best_logistic_loss_is_the_minimum():
+    X, y = ch08.logistic_data(11, 300, 4, 1.0)
+    best = ch08.best_logistic_loss(X, y)
+    _, _, losses = _solution("08.4")(X, y, 3000, 0.5, 300, 0)
+    assert losses[-1] == pytest.approx(best, abs=1e-6)

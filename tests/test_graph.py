@@ -14,7 +14,15 @@ from nbclient import NotebookClient
 
 from nnlib import Value
 from nnlib.chapters.ch02 import build_graph
-from nnlib.graph import DrawnGraph, draw_dot, graphviz_backend, render_svg, to_dot
+from nnlib.graph import (
+    MAX_WIDTH_PX,
+    DrawnGraph,
+    draw_dot,
+    graphviz_backend,
+    render_svg,
+    svg_size_px,
+    to_dot,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,3 +143,49 @@ def test_to_dot_can_reveal_some_gradients_and_highlight():
     assert "{ L | data -8.000 | grad 1.000 }" in dot
     assert dot.count("grad ?") == 6
     assert dot.count("penwidth=3") == 1
+
+
+def _neuron():
+    """A neuron with two inputs, o = tanh(x1·w1 + x2·w2 + b): 1,700 px wide left to right."""
+    x1, x2, w1, w2 = (Value(v, n) for v, n in [(2, "x1"), (0, "x2"), (-3, "w1"), (1, "w2")])
+    b = Value(6.88, "b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    o.label = "o"
+    o.backward()
+    return o
+
+
+@pytest.mark.parametrize("build", [syllabus_graph, _neuron], ids=["chapter 02", "neuron"])
+def test_drawn_graphs_fit_860_px_at_full_size(build):
+    L = build()
+    wide = svg_size_px(render_svg(to_dot(L), max_width_px=None))[0]
+    assert wide > MAX_WIDTH_PX, "the test needs a graph too wide to draw left to right"
+    g = draw_dot(L)
+    assert svg_size_px(g.svg)[0] <= MAX_WIDTH_PX
+    assert "rankdir=TB" in g.source  # drawn top to bottom instead, not shrunk
+    assert 'width="' in g.svg and "pt" in g.svg.split("<svg", 1)[1].split(">", 1)[0]
+
+
+def test_small_graphs_stay_left_to_right():
+    a = Value(2.0, "a")
+    g = draw_dot(a * a)
+    assert "rankdir=LR" in g.source and svg_size_px(g.svg)[0] <= MAX_WIDTH_PX
+
+
+def test_huge_graphs_are_scaled_to_fit():
+    y = x = Value(0.5, "x")
+    for _ in range(30):
+        y = (y * x).tanh()
+    svg = draw_dot(y).svg
+    assert svg_size_px(svg)[0] == pytest.approx(MAX_WIDTH_PX, abs=1)
+    assert "viewBox" in svg  # scaled by the browser, the drawing itself is unchanged
+    assert svg_size_px(render_svg(to_dot(y)))[0] <= MAX_WIDTH_PX  # render_svg fits too
+
+
+def test_graph_shows_with_alt_text():
+    data = draw_dot(syllabus_graph())._repr_mimebundle_()
+    assert data["text/html"].startswith('<img src="data:image/svg+xml;base64,')
+    assert 'alt="Computation graph: 7 values' in data["text/html"]
+    assert "<svg" in data["image/svg+xml"] and data["text/plain"].startswith("Computation")
+    with pytest.raises(ValueError, match="no width and height"):
+        svg_size_px("<svg></svg>")

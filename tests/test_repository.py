@@ -2,6 +2,8 @@
 
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -135,7 +137,104 @@ def readme_commands() -> list[str]:
 def test_readme_has_exactly_two_setup_commands():
     course, test = readme_commands()
     assert "requirements.txt" in course and "jupyter lab notebooks/00_start_here.ipynb" in course
-    assert "requirements-dev.txt" in test and "pytest" in test
+    # The course's Jupyter settings: serve the repository root, no news pop-up.
+    assert "JUPYTER_CONFIG_PATH=jupyter-config " in course
+    assert "requirements-dev.txt" in test and "pytest" in test and "--cov=nnlib" in test
+
+
+def test_jupyter_config_serves_the_root_and_keeps_news_away():
+    config = ROOT / "jupyter-config"
+    server = json.loads((config / "jupyter_server_config.json").read_text())
+    assert server["ServerApp"]["root_dir"] == "."
+    overrides = json.loads((config / "labconfig" / "default_setting_overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert (
+        "jupyter-config/labconfig/default_setting_overrides.json"
+        in (ROOT / "binder" / "postBuild").read_text()
+    )
+
+
+# What JupyterLab writes for an ipykernel "python3" kernel (tools/nbmeta.py asks a kernel).
+LANGUAGE_INFO = {
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "file_extension": ".py",
+    "mimetype": "text/x-python",
+    "name": "python",
+    "nbconvert_exporter": "python",
+    "pygments_lexer": "ipython3",
+}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_metadata_is_complete(path):
+    """Incomplete metadata is rewritten by JupyterLab on opening: the chapter shows as
+    modified, and autosave writes into the tracked file. (The browser test checks the
+    effect; this checks the cause, fast.)"""
+    meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    fix = "run `.venv/bin/python tools/nbmeta.py notebooks/`"
+    assert meta.get("kernelspec") == {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }, fix
+    info = dict(meta.get("language_info", {}))
+    version = info.pop("version", "")
+    assert info == LANGUAGE_INFO, fix
+    assert re.fullmatch(r"3\.\d+\.\d+", version), f"language_info.version {version!r}: {fix}"
+
+
+def test_nbmeta_writes_what_the_kernel_reports(tmp_path):
+    import nbmeta
+
+    wanted = nbmeta.kernel_metadata()
+    assert {k: v for k, v in wanted["language_info"].items() if k != "version"} == LANGUAGE_INFO
+    nb = tmp_path / "00_x.ipynb"
+    nb.write_text(json.dumps({"cells": [], "metadata": {"nnlib": {"chapter": "00"}},
+                              "nbformat": 4, "nbformat_minor": 5}))  # fmt: skip
+    assert nbmeta.main(["--check", str(tmp_path)]) == 1
+    assert nbmeta.main([str(tmp_path)]) == 0
+    meta = json.loads(nb.read_text())["metadata"]
+    assert meta["nnlib"] == {"chapter": "00"} and meta["kernelspec"]["name"] == "python3"
+    assert nbmeta.main(["--check", str(nb)]) == 0
+
+
+def _git(*args, cwd):
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_updating_the_course_keeps_the_learners_work(tmp_path):
+    """The README's "Updating the course", step by step, in a throw-away clone."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Updating the course", 1)[1]
+    command = re.search(r"```bash\n(.*?)\n```", section, re.S).group(1).strip()
+    assert command == "git checkout -- notebooks && git pull"
+    upstream, learner = tmp_path / "upstream", tmp_path / "learner"
+    (upstream / "notebooks").mkdir(parents=True)
+    (upstream / "my-work").mkdir()
+    shutil.copy(ROOT / "my-work" / ".gitignore", upstream / "my-work" / ".gitignore")
+    (upstream / "notebooks" / "00_start.ipynb").write_text('{"v": 1}\n')
+    ident = ["-c", "user.name=course", "-c", "user.email=course@example.org"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*ident, "commit", "-qm", "v1"]):
+        assert _git(*args, cwd=upstream).returncode == 0
+    assert _git("clone", "-q", str(upstream), str(learner), cwd=tmp_path).returncode == 0
+    # The learner works in a copy, and JupyterLab also saved outputs into the original.
+    (learner / "my-work" / "00_start.ipynb").write_text('{"v": 1, "answer": 42}\n')
+    (learner / "notebooks" / "00_start.ipynb").write_text('{"v": 1, "outputs": "autosaved"}\n')
+    # The course moves on: chapter 00 fixed, chapter 01 added.
+    (upstream / "notebooks" / "00_start.ipynb").write_text('{"v": 2}\n')
+    (upstream / "notebooks" / "01_next.ipynb").write_text('{"v": 1}\n')
+    for args in (["add", "-A"], [*ident, "commit", "-qm", "v2"]):
+        assert _git(*args, cwd=upstream).returncode == 0
+    # A plain pull refuses (the learner's autosaved original is in the way) ...
+    assert _git("pull", "-q", cwd=learner).returncode != 0
+    # ... the README's command works:
+    r = subprocess.run(["bash", "-c", command], cwd=learner, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (learner / "notebooks" / "00_start.ipynb").read_text() == '{"v": 2}\n'
+    assert (learner / "notebooks" / "01_next.ipynb").exists()
+    assert json.loads((learner / "my-work" / "00_start.ipynb").read_text())["answer"] == 42
+    assert _git("status", "--porcelain", cwd=learner).stdout == ""  # my-work/ is ignored
 
 
 def test_ci_runs_the_readme_test_command():

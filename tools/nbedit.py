@@ -1,6 +1,6 @@
 """Small helpers for editing the course notebooks as JSON (authors' tool, not for learners).
 
-    from tools.nbedit import load, save, md, code, answer, check_cell
+from tools.nbedit import load, save, md, code, answer, check_cell
 """
 
 from __future__ import annotations

@@ -114,10 +114,12 @@ class Playground(anywidget.AnyWidget):
     meta = traitlets.Dict().tag(sync=True)
     code = traitlets.Unicode("").tag(sync=True)
     status = traitlets.Unicode("").tag(sync=True)
+    #: Whether the "advanced" panel (optimiser, regularisation, ...) starts unfolded.
+    advanced_open = traitlets.Bool(False).tag(sync=True)
 
-    def __init__(self, **config):
+    def __init__(self, *, advanced_open: bool = False, **config):
         model = PlaygroundModel(**config)  # bad settings fail here, before any widget exists
-        super().__init__()
+        super().__init__(advanced_open=bool(advanced_open))
         self.model = model
         self._data_sent = None
         self._seq = 0

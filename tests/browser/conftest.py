@@ -29,6 +29,20 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 LATENCIES: list[tuple[str, str, list[float]]] = []  # (chapter, widget, seconds per key press)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Print axe-core's serious and critical findings per chapter, if the browser tests ran."""
+    from tests.browser.test_chapters import AXE_REPORT
+
+    if not AXE_REPORT:
+        return
+    tr = terminalreporter
+    tr.section("accessibility (axe-core): serious and critical violations")
+    tr.write_line(f"{'chapter':<26} {'where':<16} {'rule':<32} {'nodes':>5}")
+    for chapter, where, rule, nodes in AXE_REPORT:
+        tr.write_line(f"{chapter:<26} {where:<16} {rule:<32} {nodes:>5}")
+    tr.write_line("(failures count only inside the course's outputs; details in test-artifacts)")
+
+
 def _chromium() -> str | None:
     for name in ("/usr/bin/chromium", "chromium", "chromium-browser"):
         found = shutil.which(name)
@@ -62,11 +76,7 @@ def _free_port() -> int:
 
 def _write_settings(settings: Path) -> None:
     files = {
-        # No "would you like news?" pop-up over the notebook.
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false",
-            "checkForUpdates": False,
-        },
+        # (No news pop-up: the repository's jupyter-config/ says so, as it does for learners.)
         # Keep every cell in the page, so that counting widgets counts them all.
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     }
@@ -89,6 +99,8 @@ def jupyter_server(tmp_path_factory, chromium_path):
         JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
         JUPYTER_RUNTIME_DIR=str(base / "runtime"),
         JUPYTER_CONFIG_DIR=str(base / "config"),
+        # The course's own Jupyter settings, as the README's command passes them.
+        JUPYTER_CONFIG_PATH=str(ROOT / "jupyter-config"),
         MPLBACKEND="Agg",
     )
     port = _free_port()

@@ -1,11 +1,14 @@
 """Every chapter, in real JupyterLab: runs clean, renders its widgets and figures, responds.
 
-For each notebook in notebooks/ (found, not listed): open it, Run All, wait
-for the kernel to finish, and check what a learner would see: no error
-output, every slider and drop-down the notebook creates on the page, every
-figure and graph drawn, and each explorer's picture or readout changing when
-one of its sliders is moved with the keyboard. Key-press-to-update latency is
-measured for every explorer and printed as a table at the end of the run.
+For each notebook in notebooks/ (found, not listed): open it and check that
+opening alone does not mark it modified; Run All, wait for the kernel to
+finish, and check what a learner would see: no error output, every slider and
+drop-down the notebook creates on the page, every figure and graph drawn, and
+each explorer's picture or readout changing when one of its sliders is moved
+with the keyboard. Key-press-to-update latency is measured for every explorer
+and printed as a table at the end of the run. axe-core then checks the page:
+any serious or critical accessibility violation inside the course's own
+outputs fails the test; JupyterLab's own are reported, not failed.
 
 What to expect is learnt by running the same notebook headless first (nbclient)
 and counting the widget models, images and SVGs it makes.
@@ -14,6 +17,7 @@ and counting the widget models, images and SVGs it makes.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 import urllib.request
@@ -27,7 +31,11 @@ from tests.browser.conftest import ARTIFACTS, LATENCIES
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SLIDERS = {"FloatSliderModel", "FloatLogSliderModel", "IntSliderModel"}
+SLIDERS = {"FloatSliderModel", "FloatLogSliderModel", "IntSliderModel"}  # ipywidgets' own
+COURSE_SLIDERS = {"nnlib.widgets.Slider", "nnlib.widgets.LogSlider", "nnlib.widgets.IntSlider"}
+SLIDER = ".nnlib-slider input[type=range], .widget-slider .noUi-handle"
+SERIOUS = {"serious", "critical"}
+AXE_REPORT: list[tuple[str, str, str, int]] = []  # (chapter, where, rule, nodes)
 PRESSES = 5  # key presses per explorer for the latency figures
 GROSS_LATENCY = 3.0  # seconds; timing is noisy, so only a gross regression fails
 
@@ -43,12 +51,27 @@ def expectations(path: Path) -> dict:
     ).execute()  # fmt: skip
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     models = [m["model_name"] for m in state.get("state", {}).values()]
+    anywidgets = [m["state"].get("_anywidget_id") for m in state.get("state", {}).values()]
+    playground_ids = {
+        model_id
+        for model_id, m in state.get("state", {}).items()
+        if str(m["state"].get("_anywidget_id", "")).endswith("Playground")
+    }
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     data = [o.get("data", {}) for o in outputs]
     return {
-        "sliders": sum(m in SLIDERS for m in models),
+        "sliders": sum(m in SLIDERS for m in models)
+        + sum(a in COURSE_SLIDERS for a in anywidgets),
         "dropdowns": models.count("DropdownModel"),
-        "explorers": sum("application/vnd.jupyter.widget-view+json" in d for d in data),
+        # Explorers: widget outputs with sliders. The playground (an anywidget with controls
+        # of its own, tested in test_playground.py) is not one.
+        "explorers": sum(
+            "application/vnd.jupyter.widget-view+json" in d
+            and playground_ids.isdisjoint(
+                {d["application/vnd.jupyter.widget-view+json"]["model_id"]}
+            )
+            for d in data
+        ),
         "pngs": sum("image/png" in d for d in data),
         "svgs": sum("image/svg+xml" in d for d in data),
     }
@@ -79,6 +102,13 @@ SNAPSHOT = """el =>
   [...el.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|')
   + '#' + [...el.querySelectorAll('img')].map(i => i.src).join('|')"""
 
+DIRTY = """() => document.querySelector('.jp-mod-dirty') !== null"""
+
+IN_OUTPUT = """sel => {
+  const el = document.querySelector(sel);
+  return el !== null && el.closest('.jp-OutputArea') !== null;
+}"""
+
 LOADED = """sel =>
   [...document.querySelectorAll(sel)].filter(i => i.complete && i.naturalWidth > 0).length"""
 
@@ -95,6 +125,14 @@ def test_chapter_runs_and_responds_in_jupyterlab(path, jupyter_server, browser):
         wait_for_kernel(jupyter_server, path.name)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
         assert page.locator(".jp-Dialog").count() == 0, "a dialog (kernel picker?) opened"
+        # Opening a chapter must not mark it modified (JupyterLab rewrites incomplete
+        # kernel metadata, and autosave would then write into the tracked file).
+        page.wait_for_timeout(1500)
+        assert page.get_by_text("official Jupyter news").count() == 0, "the news pop-up showed"
+        assert not page.evaluate(DIRTY), (
+            f"{path.name} is marked modified just by opening it: run `python tools/nbmeta.py "
+            "notebooks/` to give it complete metadata"
+        )
 
         page.click(".lm-MenuBar-item:has-text('Run')")
         page.click(".lm-Menu-item[data-command='runmenu:run-all']")
@@ -107,22 +145,30 @@ def test_chapter_runs_and_responds_in_jupyterlab(path, jupyter_server, browser):
         # Widgets render in the browser after the kernel is done: give them a moment.
         want = expected["sliders"]
         page.wait_for_function(
-            f"() => document.querySelectorAll('.widget-slider').length >= {want}", timeout=30_000
+            f"() => document.querySelectorAll({SLIDER!r}).length >= {want}", timeout=30_000
         )
-        assert page.locator(".widget-slider").count() == want
+        assert page.locator(SLIDER).count() == want
         assert page.locator(".widget-dropdown").count() == expected["dropdowns"]
-        explorers = page.locator(".jp-OutputArea-output:has(.noUi-handle)")
+        explorers = page.locator(
+            ".jp-OutputArea-output:has(.nnlib-slider input[type=range]),"
+            ".jp-OutputArea-output:has(.noUi-handle)"
+        )
         assert explorers.count() == expected["explorers"]
+        # Readouts a person reads: "0.32" or "1e-8", never "3.2e-1" or "1.0e-08".
+        readouts = page.locator(".nnlib-slider-readout").all_inner_texts()
+        unreadable = [r for r in readouts if re.search(r"\de[+-]?0\d|\.0+e|e-1\b|e\+", r)]
+        assert not unreadable, f"readouts a person cannot read at a glance: {unreadable}"
 
         # Figures and graphs: drawn and loaded, not broken images.
-        assert page.evaluate(LOADED, ".jp-RenderedImage img") >= expected["pngs"]
-        assert page.evaluate(LOADED, ".jp-RenderedSVG img") >= expected["svgs"]
+        # (Course figures and graphs come as HTML <img> with alt text; other PNG/SVG as is.)
+        shown = ".jp-RenderedImage img, .jp-RenderedSVG img, .jp-RenderedHTMLCommon img"
+        assert page.evaluate(LOADED, shown) >= expected["pngs"] + expected["svgs"]
 
         for i in range(explorers.count()):
             area = explorers.nth(i)
             area.scroll_into_view_if_needed()
             title = area.locator(".widget-html-content").first.inner_text() or f"widget {i + 1}"
-            handle = area.locator(".noUi-handle").first
+            handle = area.locator(SLIDER).first
             handle.focus()
             times = []
             for _ in range(PRESSES):
@@ -143,5 +189,33 @@ def test_chapter_runs_and_responds_in_jupyterlab(path, jupyter_server, browser):
             explorers.first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
         assert page.locator(".jp-Dialog").count() == 0
+
+        ours = check_accessibility(page, path.stem)
+        assert not ours, "accessibility violations in the course's outputs:\n" + "\n".join(ours)
     finally:
         page.close()
+
+
+def check_accessibility(page, chapter: str) -> list[str]:
+    """Run axe-core on the page; return the serious or critical violations inside the
+    notebook's outputs (the course's own), and record all of them for the summary."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page).response
+    ours = []
+    for violation in results["violations"]:
+        if violation["impact"] not in SERIOUS:
+            continue
+        inside = [n for n in violation["nodes"] if page.evaluate(IN_OUTPUT, n["target"][0])]
+        outside = len(violation["nodes"]) - len(inside)
+        if inside:
+            AXE_REPORT.append((chapter, "course outputs", violation["id"], len(inside)))
+            ours += [
+                f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+                f"{n['target'][0]}: {n['failureSummary'].splitlines()[-1].strip()}"
+                for n in inside
+            ]
+        if outside:
+            AXE_REPORT.append((chapter, "JupyterLab", violation["id"], outside))
+    (ARTIFACTS / f"{chapter}.axe.json").write_text(json.dumps(results["violations"], indent=1))
+    return ours

@@ -283,7 +283,8 @@ function render({ model, el }) {
   const codeBox = h("pre", { class: "nnpg-code", hidden: true, tabindex: 0, "aria-label": "code" });
   const codeBtn = h("button", { text: "show the code", "aria-label": "show this network as nnlib code",
     onclick: () => { if (codeBox.hidden) send({ type: "code" }); else codeBox.hidden = true; } });
-  const advanced = h("details", { class: "nnpg-adv", "data-control": "advanced" }, [
+  const advanced = h("details", { class: "nnpg-adv", "data-control": "advanced",
+    ...(model.get("advanced_open") ? { open: true } : {}) }, [
     h("summary", { text: "advanced: optimiser, regularisation, data size, seed, code" }),
     h("div", { class: "nnpg-row" }, [
       optSel, regSel, regRateSel, nPoints,

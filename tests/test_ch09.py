@@ -1,0 +1,301 @@
+"""Chapter 09's companion (nnlib.chapters.ch09): explorers and exercises."""
+
+import math
+
+import numpy as np
+import pytest
+
+from nnlib.chapters import ch09
+from nnlib.exercises import get
+
+# ------------------------------------------------------------------ explorers
+
+
+def test_optimiser_paths_on_both_surfaces():
+    valley = ch09.optimiser_paths("valley")
+    assert valley["distance"]["SGD"] > 1
+    assert all(valley["distance"][n] < 0.1 for n in ("momentum", "RMSprop", "Adam"))
+    banana = ch09.optimiser_paths("rosenbrock")
+    assert banana["distance"]["SGD"] > 1 > 0.3 > banana["distance"]["momentum"]
+    assert banana["paths"]["Adam"].shape == (501, 2)
+    assert not any(banana["diverged"].values())
+    with pytest.raises(ValueError, match="surface must be one of"):
+        ch09.optimiser_paths("bowl")
+
+
+def test_optimiser_paths_stop_when_they_diverge():
+    r = ch09.optimiser_paths("valley", sgd_lr=0.5)
+    assert r["diverged"]["SGD"] and len(r["paths"]["SGD"]) < 61
+    assert not r["diverged"]["Adam"]
+
+
+def test_optimiser_explorer_follows_its_sliders():
+    ex = ch09.optimiser_explorer("rosenbrock")
+    before = ex.result["distance"]["SGD"]
+    ex.sliders["sgd_lr"].value = 0.0025
+    assert ex.result["lr"]["SGD"] == pytest.approx(0.0025)
+    assert ex.result["distance"]["SGD"] < before
+    ex.sliders["steps"].value = 100
+    assert ex.figure.axes[0].get_lines()[1].get_xydata().shape == (101, 2)
+    assert "after 100 steps" in ex.readout.value
+    ex.sliders["beta2"].value = 0.5
+    assert ex.result["settings"]["beta2"] == 0.5
+    # two columns of sliders, then the readout and the picture
+    assert len(ex.widget.children) == 4
+
+
+def test_init_statistics_match_the_chapter():
+    assert ch09.init_statistics("ReLU", math.sqrt(2))["std"][-1] == pytest.approx(0.89, abs=0.2)
+    assert ch09.init_statistics("ReLU", 0.3)["std"][-1] < 1e-5
+    assert ch09.init_statistics("ReLU", 3.0)["std"][-1] > 100
+    r = ch09.init_statistics("tanh", 3.0)
+    assert np.mean(np.abs(r["histograms"][10]) > 0.95) > 0.4
+    with pytest.raises(ValueError, match="activation"):
+        ch09.init_statistics("sigmoid", 1.0)
+
+
+def test_init_explorer_verdicts():
+    ex = ch09.init_explorer()
+    assert "about right" in ex.readout.value
+    ex.sliders["gain"].value = 3.0
+    assert "almost flat" in ex.readout.value
+    ex.sliders["activation"].value = "ReLU"
+    assert "explode" in ex.readout.value
+    ex.sliders["gain"].value = 0.2
+    assert "too small" in ex.readout.value
+    assert ex.figure.axes[0].get_title() == "ReLU, gain 0.20"
+
+
+def test_stopping_point_and_patience_explorer():
+    table = [0.92, 0.71, 0.735, 0.64, 0.655, 0.59, 0.56, 0.575, 0.57, 0.585,
+             0.54, 0.548, 0.53, 0.536, 0.52]  # fmt: skip
+    assert ch09.stopping_point(table, 5) == (15, 15)
+    assert ch09.stopping_point(table, 3) == (7, 10)
+    assert ch09.stopping_point([1.0, 2.0, 3.0], 1) == (1, 2)
+    val = 0.5 + (np.arange(50) - 15) ** 2 / 500
+    ex = ch09.patience_explorer(np.ones(50), val, patience=5)
+    assert ex.result["best"] == 16 and ex.result["stop"] == 21
+    ex.sliders["patience"].value = 30
+    assert ex.result["stop"] == 46 and "epoch <b>46</b>" in ex.readout.value
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def _define(source: str, name: str):
+    namespace = {"np": np, "math": math}
+    exec(source, namespace)
+    return namespace[name]
+
+
+def _run(ex_id, answer):
+    return get(ex_id).run(answer)
+
+
+@pytest.mark.parametrize("ex_id", ["09.1", "09.2", "09.3", "09.4"])
+def test_solution_passes_and_placeholder_is_not_done(ex_id):
+    ex = get(ex_id)
+    (name,) = ex.answers
+    assert _run(ex_id, _define(ex.solution, name)).passed is True
+    assert _run(ex_id, _define(ex.placeholder, name)).passed is None
+
+
+ADAM_SLIPS = {
+    "without bias correction": """
+def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    return w - lr * m / (np.sqrt(v) + eps), m, v
+""",
+    "Only m was corrected": """
+def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    return w - lr * (m / (1 - beta1**t)) / (np.sqrt(v) + eps), m, v
+""",
+    "t + 1": """
+def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+""",
+    "two betas": """
+def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta1 * v + (1 - beta1) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+""",
+    "inside the square root": """
+def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return w - lr * m_hat / np.sqrt(v_hat + eps), m, v
+""",
+    "not by its square root": """
+def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return w - lr * m_hat / (v_hat + eps), m, v
+""",
+}
+
+
+@pytest.mark.parametrize("words", list(ADAM_SLIPS))
+def test_adam_slips_are_named(words):
+    fb = _run("09.1", _define(ADAM_SLIPS[words], "adam_step"))
+    assert fb.passed is False
+    assert "input:" in fb.message and "expected:" in fb.message
+    if words == "two betas":
+        words = "Adam has two betas"
+    assert words in fb.message
+
+
+def test_adam_wrong_kinds():
+    fb = _run("09.1", lambda w, g, m, v, t, *rest: w)
+    assert fb.passed is False and "three arrays" in fb.message
+    fb = _run("09.1", lambda w, g, m, v, t, *rest: (w, m, v[:1]))
+    assert fb.passed is False and "shape" in fb.message
+    fb = _run("09.1", 3.0)
+    assert fb.passed is False and "Expected a function" in fb.message
+
+
+CLIP_SLIPS = {
+    "its own norm": """
+def clip_by_global_norm(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g**2) for g in grads))
+    out = []
+    for g in grads:
+        n = np.linalg.norm(g)
+        out.append(g * max_norm / n if n > max_norm else g)
+    return out, total
+""",
+    "never scales up": """
+def clip_by_global_norm(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g**2) for g in grads))
+    if total == 0:
+        return grads, total
+    return [g * max_norm / total for g in grads], total
+""",
+    "after clipping": """
+def clip_by_global_norm(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g**2) for g in grads))
+    if total > max_norm:
+        return [g * max_norm / total for g in grads], max_norm
+    return grads, total
+""",
+    "square root": """
+def clip_by_global_norm(grads, max_norm):
+    total = sum(np.sum(g**2) for g in grads)
+    if np.sqrt(total) > max_norm:
+        return [g * max_norm / np.sqrt(total) for g in grads], total
+    return grads, total
+""",
+    "raised": """
+def clip_by_global_norm(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g**2) for g in grads))
+    return [g * min(1.0, max_norm / total) for g in grads], total
+""",
+}
+
+
+@pytest.mark.parametrize("words", list(CLIP_SLIPS))
+def test_clip_slips_are_named(words):
+    fb = _run("09.2", _define(CLIP_SLIPS[words], "clip_by_global_norm"))
+    assert fb.passed is False and words in fb.message
+
+
+def test_clip_wrong_kinds():
+    fb = _run("09.2", lambda grads, max_norm: grads)
+    assert fb.passed is False and "two things" in fb.message
+    fb = _run("09.2", lambda grads, max_norm: (grads, "5"))
+    assert fb.passed is False and "text" in fb.message
+    fb = _run("09.2", lambda grads, max_norm: (grads[:1], 1.0))
+    assert fb.passed is False
+    fb = _run("09.2", lambda grads, max_norm: (grads, float("nan")))
+    assert fb.passed is False and "NaN" in fb.message
+
+
+WARMUP_SLIPS = {
+    "(step + 1)": """
+def warmup_cosine(step, base_lr, warmup_steps, total_steps):
+    if step < warmup_steps:
+        return base_lr * (step + 1) / warmup_steps
+    if step >= total_steps:
+        return 0.0
+    p = (step - warmup_steps) / (total_steps - warmup_steps)
+    return base_lr * 0.5 * (1 + math.cos(math.pi * p))
+""",
+    "rises again": """
+def warmup_cosine(step, base_lr, warmup_steps, total_steps):
+    if step < warmup_steps:
+        return base_lr * step / warmup_steps
+    p = (step - warmup_steps) / (total_steps - warmup_steps)
+    return base_lr * 0.5 * (1 + math.cos(math.pi * p))
+""",
+    "where the warm-up ends": """
+def warmup_cosine(step, base_lr, warmup_steps, total_steps):
+    if step < warmup_steps:
+        return base_lr * step / warmup_steps
+    if step >= total_steps:
+        return 0.0
+    return base_lr * 0.5 * (1 + math.cos(math.pi * step / total_steps))
+""",
+    "factor 1/2": """
+def warmup_cosine(step, base_lr, warmup_steps, total_steps):
+    if step < warmup_steps:
+        return base_lr * step / warmup_steps
+    if step >= total_steps:
+        return 0.0
+    p = (step - warmup_steps) / (total_steps - warmup_steps)
+    return base_lr * (1 + math.cos(math.pi * p))
+""",
+}
+
+
+@pytest.mark.parametrize("words", list(WARMUP_SLIPS))
+def test_warmup_slips_are_named(words):
+    fb = _run("09.3", _define(WARMUP_SLIPS[words], "warmup_cosine"))
+    assert fb.passed is False and words in fb.message
+
+
+def test_warmup_without_warmup_steps_must_not_divide_by_zero():
+    source = """
+def warmup_cosine(step, base_lr, warmup_steps, total_steps):
+    if step >= total_steps:
+        return 0.0
+    if step <= warmup_steps:
+        return base_lr * step / warmup_steps
+    p = (step - warmup_steps) / (total_steps - warmup_steps)
+    return base_lr * 0.5 * (1 + math.cos(math.pi * p))
+"""
+    fb = _run("09.3", _define(source, "warmup_cosine"))
+    assert fb.passed is False and "ZeroDivisionError" in fb.message
+    assert "warmup_steps=0" in fb.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (np.float32(2.0), "twice"),
+        (2, "twice"),
+        (1.0, "*with* both corrections"),
+        (20.0, "square root"),
+        (0.2, "also divides"),
+        (0.1 / math.sqrt(0.001), "default betas"),
+        (5.0, "is not it"),
+    ],
+)
+def test_first_step_ratio(answer, words):
+    fb = _run("09.4", answer)
+    assert words in fb.message
+    assert fb.passed is (words == "twice")
+
+
+@pytest.mark.parametrize("bad", [True, "2", float("nan"), [1.0, 2.0]])
+def test_first_step_ratio_wrong_kinds(bad):
+    fb = _run("09.4", bad)
+    assert fb.passed is False and "Expected" in fb.message
