@@ -18,11 +18,15 @@ def root() -> Path:
 
 def pytest_terminal_summary(terminalreporter):
     """Print the browser tests' slider-latency table (tests/browser), if they ran."""
-    from tests.browser.conftest import ARTIFACTS, LATENCIES
+    from tests.browser.conftest import ARTIFACTS, LATENCIES, LAYOUT
 
+    tr = terminalreporter
+    if LAYOUT:
+        tr.section("explorer layout in a 1280×800 window (slider top to figure bottom)")
+        for chapter, widget, px in LAYOUT:
+            tr.write_line(f"{chapter:<22} {widget[:60]:<60} {px:>6.0f} px")
     if not LATENCIES:
         return
-    tr = terminalreporter
     tr.section("slider latency in JupyterLab (key press to output changed)")
     tr.write_line(f"{'chapter':<22} {'widget':<60} {'median':>8} {'worst':>8}")
     for chapter, widget, times in LATENCIES:

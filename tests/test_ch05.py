@@ -240,3 +240,20 @@ def test_count_parameters_matches_nnlib():
 def test_v2_largest(answer, passed, expected):
     fb = check("05.4", answer)
     assert fb.passed is passed and expected in fb.message, fb.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown", "classes"),
+    [
+        (-2.4999999, "v2 = -2.4999999 the network", "[0, 1, 1, 1]"),  # not -2.5
+        (-2.5000001, "v2 = -2.5000001 computes XOR", None),
+        (np.float64(-2.49999999), "v2 = -2.49999999 the network", "[0, 1, 1, 1]"),
+    ],
+)
+def test_v2_largest_shows_the_value_given_in_full(answer, shown, classes):
+    # with {v2:g} -2.4999999 printed as -2.5: the right answer seemingly rejected
+    fb = check("05.4", answer)
+    assert fb.passed is False and shown in fb.message, fb.message
+    assert "-2.5 " not in fb.message and "-2.5," not in fb.message
+    if classes:
+        assert classes in fb.message

@@ -160,6 +160,26 @@ def test_each_scalar_method_is_checked_on_its_own():
     assert fb.passed is True and "autograd engine" in fb.message
 
 
+def test_a_second_backward_through_the_learners_scalar_gives_3b_as_the_chapter_warns():
+    """Our Scalar solutions do not reset the inner nodes: a second backward() on
+    L = a·b + c leaves a.grad = 3b (cell 34 warns), where Value gives 2b."""
+    from nnlib import Value
+
+    Scalar = _scalar_namespace(*SCALAR_EXERCISES)["Scalar"]
+    a, b, c = Scalar(2.0), Scalar(-3.0), Scalar(10.0)
+    L = a * b + c
+    L.backward()
+    L.backward()
+    assert a.grad == 3 * b.data
+    va, vb, vc = Value(2.0), Value(-3.0), Value(10.0)
+    VL = va * vb + vc
+    VL.backward()
+    VL.backward()
+    assert va.grad == 2 * vb.data
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    assert any("**3b**" in "".join(cell["source"]) for cell in cells)
+
+
 def test_a_method_not_yet_attached_is_not_done_yet():
     ns = {"np": np, "math": math}
     exec(SCALAR_SKELETON, ns)
@@ -324,20 +344,49 @@ def test_linear_backward_solution_and_placeholder():
     "edits, words",
     [
         ([("dY.sum(axis=0)", "dY.sum(axis=1)")], "wrong axis"),
-        ([("dW = dY.T @ X", "dW = X.T @ dY")], "Transposed"),
-        ([("dX = dY @ W  #", "dX = None  #")], "dX is None"),
+        ([("dW = X.T @ dY", "dW = dY.T @ X")], "Transposed"),
+        ([("dX = dY @ W.T  #", "dX = None  #")], "dX is None"),
         ([("return dX, dW, db", "return dW, db")], "return three arrays"),
         ([("return dX, dW, db", "return dW, db, dX")], "in another order"),
-        ([("dW = dY.T @ X", "dW = dY.T @ X / len(X)")], "Don't divide by N"),
+        ([("dW = X.T @ dY", "dW = X.T @ dY / len(X)")], "Don't divide by N"),
         ([("db = dY.sum(axis=0)", "db = dY")], "summed over the batch"),
-        ([("dX = dY @ W  #", "dX = dY @ W.T  #")], "not dY·Wᵀ"),
-        ([("dX = dY @ W  #", "dX = 0 * X  #")], "all zeros"),
+        ([("dX = dY @ W.T  #", "dX = dY @ W  #")], "not dY·W"),
+        ([("dX = dY @ W.T  #", "dX = 0 * X  #")], "all zeros"),
+        # the chapter's layout (W as (out, in)) copied unchanged: caught on dX first
+        (
+            [("dX = dY @ W.T  #", "dX = dY @ W  #"), ("dW = X.T @ dY", "dW = dY.T @ X")],
+            "(in, out)",
+        ),
     ],
 )
 def test_linear_backward_slips(edits, words):
     fb = check("07.5", _function("07.5", "linear_backward", edits=edits))
     assert fb.passed is False and words in fb.message, fb.message
     assert "input:" in fb.message or "On the input" in fb.message
+
+
+def test_linear_backward_in_the_chapters_layout_is_named():
+    """A dW written for W of shape (out, in) has the wrong shape here: named as transposed."""
+    fb = check(
+        "07.5", _function("07.5", "linear_backward", edits=[("dW = X.T @ dY", "dW = dY.T @ X")])
+    )
+    assert fb.passed is False and "Transposed" in fb.message and "(in, out)" in fb.message
+    assert "shape" in fb.message
+
+
+def test_linear_backward_statement_asks_for_the_other_layout():
+    ex = get("07.5")
+    assert "Y = X·W + b" in ex.placeholder and "W (in, out)" in ex.placeholder
+    cell = _statement_of("07.5")
+    assert "X·W + b" in cell and "(in, out)" in cell
+
+
+def _statement_of(ex_id):
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    for k, c in enumerate(cells):
+        if c["metadata"].get("nnlib", {}).get("exercise") == ex_id:
+            return "".join(cells[k - 1]["source"])
+    raise AssertionError(ex_id)
 
 
 def test_linear_backward_refuses_what_is_not_a_function():
@@ -368,29 +417,38 @@ def test_cross_entropy_grad_solution_and_placeholder():
     assert check("07.6", placeholder).passed is None
 
 
-NAIVE_CE = """
-def cross_entropy_grad(logits, labels):
-    n = logits.shape[0]
-    e = np.exp(logits)
-    p = e / e.sum(axis=1, keepdims=True)
-    y = np.zeros_like(p)
-    y[np.arange(n), labels] = 1.0
-    return (p - y) / n
-"""
+def test_cross_entropy_grad_reference_is_pytorchs_weighted_loss():
+    torch = pytest.importorskip("torch")
+    from nnlib.chapters.ch07 import _ce_cases, _ce_weighted_reference
+
+    for logits, labels, weights in _ce_cases():
+        z = torch.tensor(logits, requires_grad=True)
+        loss = torch.nn.functional.cross_entropy(
+            z, torch.tensor(labels), weight=torch.tensor(weights)
+        )
+        loss.backward()
+        assert np.allclose(z.grad.numpy(), _ce_weighted_reference(logits, labels, weights))
+
+
+RETURN = "return w[:, None] * (p - y) / w.sum()"
 
 
 @pytest.mark.parametrize(
     "edits, words",
     [
-        ([("return (p - y) / n", "return p - y")], "forgot the 1/N"),
-        ([("return (p - y) / n", "return (y - p) / n")], "sign is flipped"),
-        ([("return (p - y) / n", "return (p - labels[:, None]) / n")], "label number itself"),
+        ([(RETURN, "return w[:, None] * (p - y) / n")], "You divided by N"),
+        ([(RETURN, "return (p - y) / n")], "left out the weights"),
+        ([(RETURN, "return w[:, None] * (p - y)")], "division is missing"),
+        ([(RETURN, "return w[:, None] * (p - y) / class_weights.sum()")], "all the class weights"),
+        ([(RETURN, "return class_weights * (p - y) / w.sum()")], "each column by its class"),
+        ([(RETURN, "return class_weights * (p - y) / n")], "and divided by N"),
+        ([(RETURN, "return w[:, None] * (y - p) / w.sum()")], "sign is flipped"),
+        ([(RETURN, "return w[:, None] * (p - labels[:, None]) / w.sum()")], "label number"),
         (
             [("y[np.arange(n), labels] = 1.0", "y[np.arange(n), logits.argmax(axis=1)] = 1.0")],
             "predicted class",
         ),
-        ([("return (p - y) / n", "return p / n")], "left out y"),
-        ([("return (p - y) / n", "return (p - y) / logits.shape[1]")], "number of classes"),
+        ([(RETURN, "return w[:, None] * p / w.sum()")], "left out y"),
         (
             [
                 (
@@ -400,19 +458,25 @@ def cross_entropy_grad(logits, labels):
             ],
             "p must be the softmax",
         ),
-        (
-            [
-                ("y = np.zeros_like(p)", "y = np.eye(p.shape[1])[labels].T"),
-                ("y[np.arange(n), labels] = 1.0", ""),
-            ],
-            "(2,3) (3,2)",
-        ),
     ],
 )
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_cross_entropy_grad_slips(edits, words):
     fb = check("07.6", _function("07.6", "cross_entropy_grad", edits=edits))
     assert fb.passed is False and words in fb.message, fb.message
+    assert "class_weights = " in fb.message
+
+
+NAIVE_CE = """
+def cross_entropy_grad(logits, labels, class_weights):
+    n = logits.shape[0]
+    e = np.exp(logits)
+    p = e / e.sum(axis=1, keepdims=True)
+    y = np.zeros_like(p)
+    y[np.arange(n), labels] = 1.0
+    w = class_weights[labels]
+    return w[:, None] * (p - y) / w.sum()
+"""
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -422,15 +486,61 @@ def test_cross_entropy_grad_overflow_is_named():
     assert "1000" in fb.message.split("expected")[0]  # the input shown has the big logits
 
 
+LIBRARY_SHORTCUTS = {
+    "F.cross_entropy_grad": """
+def cross_entropy_grad(logits, labels, class_weights):
+    w = class_weights[labels]
+    return F.cross_entropy_grad(logits, labels) * len(labels) * w[:, None] / w.sum()
+""",
+    "F.softmax": """
+def cross_entropy_grad(logits, labels, class_weights):
+    w = class_weights[labels]
+    return w[:, None] * (F.softmax(logits) - F.one_hot(labels, logits.shape[1])) / w.sum()
+""",
+    "F.log_softmax": """
+def cross_entropy_grad(logits, labels, class_weights):
+    w = class_weights[labels]
+    p = np.exp(F.log_softmax(logits))
+    return w[:, None] * (p - np.eye(logits.shape[1])[labels]) / w.sum()
+""",
+}
+
+
+@pytest.mark.parametrize("name", list(LIBRARY_SHORTCUTS))
+def test_cross_entropy_grad_refuses_the_librarys_shortcuts(name):
+    from nnlib import functional as F
+
+    ns = {"np": np, "F": F}
+    exec(LIBRARY_SHORTCUTS[name], ns)
+    fb = check("07.6", ns["cross_entropy_grad"])
+    assert fb.passed is False and "write it with numpy" in fb.message and name in fb.message
+    # and the library works again afterwards
+    assert np.allclose(F.softmax(np.zeros((1, 2))), 0.5)
+    assert F.cross_entropy_grad(np.zeros((1, 2)), [0]).shape == (1, 2)
+
+
+def test_the_plain_mean_of_the_chapter_is_not_the_answer():
+    """Cell 39's (P - Y) / N, copied, fails on the first weighted batch."""
+    source = """
+def cross_entropy_grad(logits, labels, class_weights):
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+    return (p - np.eye(logits.shape[1])[labels]) / len(labels)
+"""
+    fb = check("07.6", _function("07.6", "cross_entropy_grad", source))
+    assert fb.passed is False and "left out the weights" in fb.message
+
+
 def test_cross_entropy_grad_wrong_shapes_and_kinds():
     flat = _function(
-        "07.6",
-        "cross_entropy_grad",
-        edits=[("return (p - y) / n", "return ((p - y) / n).ravel()")],
+        "07.6", "cross_entropy_grad", edits=[(RETURN, f"return ({RETURN[7:]}).ravel()")]
     )
     fb = check("07.6", flat)
     assert fb.passed is False and "shape" in fb.message
     assert check("07.6", "cross_entropy_grad").passed is False
+    two_args = _function("07.6", "cross_entropy_grad", NAIVE_CE.replace(", class_weights)", ")"))
+    fb = check("07.6", two_args)
+    assert fb.passed is False and "TypeError" in fb.message
 
 
 # ------------------------------------------------------------------ chapter claims

@@ -189,9 +189,28 @@ def test_sgd_step_agrees_with_optim_sgd_on_a_linear_layer():
 # 08.2 the edge rate
 
 
-@pytest.mark.parametrize("answer", [1 / 3, 0.333, np.float32(1 / 3), np.array(1 / 3), [1 / 3]])
+@pytest.mark.parametrize(
+    "answer", [1 / 3, 0.333, 0.3337, 2 / 6, np.float32(1 / 3), np.array(1 / 3), [1 / 3]]
+)
 def test_edge_rate_accepts_one_third_as_learners_write_it(answer):
     assert check("08.2", answer).passed is True
+
+
+@pytest.mark.parametrize("answer", [0.33, 0.332, 1 / 3 - 6e-4])
+def test_edge_rate_just_below_is_nearly(answer):
+    fb = check("08.2", answer)
+    assert fb.passed is False and "Nearly" in fb.message and "1/3" in fb.message
+
+
+@pytest.mark.parametrize("answer", [0.338, 0.34, 1 / 3 + 6e-4, 0.4])
+def test_edge_rate_just_above_diverges(answer):
+    # 0.338 was accepted once: there the factor 1 - 6α is -1.028 and descent diverges
+    x = 0.0
+    for _ in range(2000):
+        x -= answer * (6 * x - 6)
+    assert abs(x - 1) > 1
+    fb = check("08.2", answer)
+    assert fb.passed is False and "diverges" in fb.message and "Nearly" not in fb.message
 
 
 @pytest.mark.parametrize(
@@ -204,6 +223,7 @@ def test_edge_rate_accepts_one_third_as_learners_write_it(answer):
         (0.5, "already diverges"),
         (-1 / 3, "positive"),
         (0.25, "is not it"),
+        (0.25, "still converges"),
     ],
 )
 def test_edge_rate_slips_are_named(answer, words):
@@ -393,3 +413,88 @@ def test_best_logistic_loss_is_the_minimum():
     best = ch08.best_logistic_loss(X, y)
     _, _, losses = _solution("08.4")(X, y, 3000, 0.5, 300, 0)
     assert losses[-1] == pytest.approx(best, abs=1e-6)
+
+
+# 08.4: the exact recipe on a small case (n = 7, batch_size = 3, 3 epochs)
+
+
+def test_reference_loop_is_the_solution_and_its_slips_differ():
+    n, d, epochs, lr, batch_size, seed = ch08._EXACT_CASE
+    assert (n, batch_size, epochs) == (7, 3, 3)
+    X, y = ch08.logistic_data(3, n, d, 1.0)
+    want = _solution("08.4")(X, y, epochs, lr, batch_size, seed)
+    ref = ch08._reference_train(X, y, epochs, lr, batch_size, seed)
+    assert np.allclose(ref[0], want[0], rtol=1e-12, atol=1e-12)
+    assert ref[1] == pytest.approx(want[1], abs=1e-12)
+    assert np.allclose(ref[2], want[2], rtol=1e-12, atol=1e-12)
+    for slip in ("fresh rng", "drop last", "choice"):
+        other = ch08._reference_train(X, y, epochs, lr, batch_size, seed, slip=slip)
+        assert not np.allclose(other[2], ref[2], rtol=1e-9, atol=1e-9), slip
+
+
+_ORDER = "        order = rng.permutation(n)"
+
+
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        (  # (a) a new generator inside the epoch loop: the same order every epoch
+            _ORDER,
+            "        rng = np.random.default_rng(seed)\n" + _ORDER,
+            "Every epoch came out in the same order: make rng once, before the epochs",
+        ),
+        (  # (b) the last, smaller batch dropped
+            "for start in range(0, n, batch_size):",
+            "for start in range(0, n - batch_size + 1, batch_size):",
+            "Examples were never used",
+        ),
+        (_ORDER, "        order = rng.choice(n, n, replace=False)", "rng.permutation(n)"),
+        (_ORDER, "        order = rng.permutation(n)[::-1]", "Follow the docstring"),
+    ],
+)
+def test_training_loop_that_trains_but_breaks_the_recipe_is_caught(old, new, words):
+    fn = _variant("08.4", old, new)
+    X, y = ch08.logistic_data(11, 300, 4, 1.0)
+    _, _, losses = fn(X, y, 20, 0.5, 16, 0)
+    assert losses[-1] < ch08.best_logistic_loss(X, y) + ch08.TRAIN_MARGIN  # it does train
+    fb = check("08.4", fn)
+    assert fb.passed is False and words in fb.message, fb.message
+    assert "X of shape (7, 2)" in fb.message and "batch_size = 3" in fb.message
+    assert "expected: w = " in fb.message and "got:      w = " in fb.message
+
+
+def test_training_loop_exact_case_tolerates_another_valid_sigmoid_and_loss():
+    def train(X, y, epochs, lr, batch_size, seed):
+        rng = np.random.default_rng(seed)
+        n, d = X.shape
+        w, b, losses = np.zeros(d), 0.0, []
+        for _ in range(epochs):
+            order = rng.permutation(n)
+            for start in range(0, n, batch_size):
+                idx = order[start : start + batch_size]
+                p = 0.5 * (1 + np.tanh((X[idx] @ w + b) / 2))
+                w = w - lr * np.mean(X[idx] * (p - y[idx])[:, None], axis=0)
+                b = b - lr * np.sum(p - y[idx]) / len(idx)
+            p = 1 / (1 + np.exp(-(X @ w + b)))
+            losses.append(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        return w, b, losses
+
+    assert check("08.4", train).passed is True
+
+
+def test_playground_rates_the_notebook_suggests_behave_as_it_says():
+    """Chapter 08 suggests, in the notebook's playground (moons, noise 0.1, layers 8 and 8,
+    batches of 10): a rate of 10 makes the loss leap up and down and never settle; at 3 it
+    jumps for a few epochs, then settles."""
+    from nnlib.playground.model import PlaygroundModel
+
+    def losses(lr):
+        m = PlaygroundModel(dataset="moons", noise=0.1, hidden=[8, 8], learning_rate=lr,
+                            batch_size=10)  # fmt: skip
+        m.step(100)
+        return np.array(m.history["train"])
+
+    ten, three = losses(10.0), losses(3.0)
+    assert np.max(np.diff(ten[50:])) > 1 and np.min(ten[50:]) > 0.2  # leaps, never settles
+    assert np.max(ten) > 5 * ten[0]
+    assert np.max(np.diff(three[:10])) > 0.5 and three[-1] < 0.01  # jumps, then settles

@@ -681,10 +681,10 @@ def check_v2_largest(v2_largest) -> Feedback:
         return wrong("Check the sign: h2 must pull the output down at (1, 1), so v2 is negative.")
     if outputs == [0, 1, 1, 0]:
         return wrong(
-            f"v2 = {v2:g} computes XOR, but it is not the largest weight that does. Where "
+            f"v2 = {v2!r} computes XOR, but it is not the largest weight that does. Where "
             "does (1, 1) land exactly on the boundary y = 0?"
         )
     return wrong(
-        f"With v2 = {v2:g} the network's classes for (0,0), (0,1), (1,0), (1,1) are {outputs}; "
+        f"With v2 = {v2!r} the network's classes for (0,0), (0,1), (1,0), (1,1) are {outputs}; "
         "XOR is [0, 1, 1, 0]. Work out y at (1, 1) as a function of v2."
     )

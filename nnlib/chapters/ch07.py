@@ -6,8 +6,9 @@ The notebook is ``notebooks/07_*.ipynb``; it imports this module as ``ch07``.
 Exercises: the learner builds a scalar autograd class ``Scalar`` one method at
 a time (07.1 ``+``, 07.2 ``*``, 07.3 ``tanh``, 07.4 an iterative
 ``backward()``), each checked on its own against ``nnlib.engine.Value``;
-then writes a ``Linear`` layer's backward pass (07.5) and the gradient of
-softmax with cross-entropy (07.6), checked against ``nnlib`` and central
+then writes a ``Linear`` layer's backward pass in the other layout, Y = X·W + b
+with W of shape (in, out) (07.5), and the gradient of softmax with a
+class-weighted cross-entropy (07.6), checked against ``nnlib`` and central
 differences. Our solutions are here; ``solution("07.4")`` shows one.
 """
 
@@ -986,37 +987,38 @@ def _linear_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         (np.array([[1.0, 2.0]]), np.array([[0.5, -1.0], [2.0, 0.0]]), np.array([[0.5, -0.5]])),
         (
             np.array([[1.0, 0.0, 2.0], [-1.0, 1.0, 0.5]]),
-            np.array([[1.0, 2.0, 0.0], [0.0, -1.0, 1.0]]),
+            np.array([[1.0, 0.0], [2.0, -1.0], [0.0, 1.0]]),  # (in, out) = (3, 2)
             np.array([[1.0, -1.0], [0.5, 2.0]]),
         ),
     ]
     rng = np.random.default_rng(75)
     for n, k, m in [(3, 2, 2), (4, 3, 5), (1, 4, 3), (5, 1, 2), (2, 3, 3), (6, 2, 4)]:
         X = rng.normal(size=(n, k)).round(2)
-        W = rng.normal(size=(m, k)).round(2)
+        W = rng.normal(size=(k, m)).round(2)  # (in, out)
         dY = rng.normal(size=(n, m)).round(2)
         cases.append((X, W, dY))
     return cases
 
 
 def _linear_reference(X, W, dY):
-    layer = nn.Linear(W.shape[1], W.shape[0])
-    layer.weight.data[:] = W
+    """nnlib's Linear stores Wᵀ (out, in): give it Wᵀ, and transpose its dW back."""
+    layer = nn.Linear(W.shape[0], W.shape[1])
+    layer.weight.data[:] = W.T
     layer.bias.data[:] = 0.0
     layer(X)
     layer.zero_grad()
     dX = layer.backward(dY)
-    return dX, layer.weight.grad.copy(), layer.bias.grad.copy()
+    return dX, layer.weight.grad.T.copy(), layer.bias.grad.copy()
 
 
 def _linear_numerical(X, W, dY):
-    """Central differences of L = Σ (X Wᵀ + b) ⊙ dY, whose gradient with respect to the
+    """Central differences of L = Σ (X W + b) ⊙ dY, whose gradient with respect to the
     output is exactly dY."""
-    b = np.zeros(W.shape[0])
+    b = np.zeros(W.shape[1])
     return (
-        numerical_gradient(lambda x: np.sum((x @ W.T + b) * dY), X),
-        numerical_gradient(lambda w: np.sum((X @ w.T + b) * dY), W),
-        numerical_gradient(lambda bb: np.sum((X @ W.T + bb) * dY), b),
+        numerical_gradient(lambda x: np.sum((x @ W + b) * dY), X),
+        numerical_gradient(lambda w: np.sum((X @ w + b) * dY), W),
+        numerical_gradient(lambda bb: np.sum((X @ W + bb) * dY), b),
     )
 
 
@@ -1032,29 +1034,31 @@ def _linear_slip(part, X, W, dY, got) -> str | None:
     tries = {
         "dX": [
             (
-                lambda: dY @ W.T,
-                "dX = dY·W, not dY·Wᵀ: the result has one row per example and "
-                "one column per input, like X.",
+                lambda: dY @ W,
+                "dX = dY·Wᵀ, not dY·W: in this layout W has shape (in, out), and "
+                "only Wᵀ turns dY's out columns into X's in columns "
+                "(dL/dX[n, j] = Σᵢ dY[n, i]·W[j, i]).",
             ),
             (
                 lambda: np.zeros_like(X),
                 "dX is all zeros: it is the gradient the layer passes "
-                "back to the layer before, dY·W. Without it nothing earlier can learn.",
+                "back to the layer before, dY·Wᵀ. Without it nothing earlier can learn.",
             ),
-            (lambda: X, "That is X itself. dX is dL/dX = dY·W."),
+            (lambda: X, "That is X itself. dX is dL/dX = dY·Wᵀ."),
         ],
         "dW": [
             (
-                lambda: X.T @ dY,
-                "Transposed: W has shape (out, in), so dW = dYᵀ·X has that "
-                "shape too (row i: output i's gradients times the inputs).",
+                lambda: dY.T @ X,
+                "Transposed: that is the chapter's dW for W of shape (out, in). Here W "
+                "has shape (in, out), so dW = Xᵀ·dY has that shape "
+                "(dL/dW[j, i] = Σₙ X[n, j]·dY[n, i]).",
             ),
             (
-                lambda: dY.T @ X / n,
+                lambda: X.T @ dY / n,
                 "Don't divide by N here: the 1/N of a mean loss is already "
                 "inside dY. A layer sums its examples' contributions.",
             ),
-            (lambda: dY.T @ X * 0, "dW is all zeros."),
+            (lambda: X.T @ dY * 0, "dW is all zeros."),
         ],
         "db": [
             (
@@ -1083,36 +1087,36 @@ def _linear_slip(part, X, W, dY, got) -> str | None:
 
 @exercise(
     "07.5",
-    title="a Linear layer's backward pass",
+    title="a Linear layer's backward pass, in the other layout",
     answers="linear_backward",
     placeholder='''
 def linear_backward(X, W, dY):
-    """Gradients of a Linear layer Y = X·Wᵀ + b, given dY = dL/dY.
+    """Gradients of a Linear layer Y = X·W + b, with W stored as (in, out), given dY = dL/dY.
 
-    Shapes (rows are examples): X (N, in), W (out, in), dY (N, out).
+    Shapes (rows are examples): X (N, in), W (in, out), dY (N, out).
     Returns (dX, dW, db) with the shapes of X, W and b (out,).
     """
     raise NotImplementedError("write the body of linear_backward")
 ''',
     solution='''
 def linear_backward(X, W, dY):
-    """Gradients of a Linear layer Y = X·Wᵀ + b, given dY = dL/dY.
+    """Gradients of a Linear layer Y = X·W + b, with W stored as (in, out), given dY = dL/dY.
 
-    Shapes (rows are examples): X (N, in), W (out, in), dY (N, out).
+    Shapes (rows are examples): X (N, in), W (in, out), dY (N, out).
     Returns (dX, dW, db) with the shapes of X, W and b (out,).
     """
-    dX = dY @ W  # (N, out)·(out, in) = (N, in)
-    dW = dY.T @ X  # (out, N)·(N, in) = (out, in): Σ over examples of δ_ni·x_nj
+    dX = dY @ W.T  # (N, out)·(out, in) = (N, in): Σ over outputs of dY[n, i]·W[j, i]
+    dW = X.T @ dY  # (in, N)·(N, out) = (in, out): Σ over examples of X[n, j]·dY[n, i]
     db = dY.sum(axis=0)  # every example uses the same b
     return dX, dW, db
 ''',
     hints=(
-        "Let the shapes guide you: dW must have W's shape (out, in), dX must have X's "
-        "shape (N, in), db must have b's shape (out,). Which products of X, W and dY give "
-        "those shapes?",
-        "From the index form: dW[i, j] = Σₙ dY[n, i]·X[n, j], which is (dYᵀ·X)[i, j]. "
-        "dX[n, j] = Σᵢ dY[n, i]·W[i, j], which is (dY·W)[n, j].",
-        "dX = dY @ W, dW = dY.T @ X, db = dY.sum(axis=0); return dX, dW, db.",
+        "Start from the index form of this layout: Y[n, i] = Σⱼ X[n, j]·W[j, i] + b[i]. "
+        "W[j, i] now connects input j to output i. Then let the shapes guide you: dW must "
+        "have W's shape (in, out), dX must have X's shape (N, in), db must have shape (out,).",
+        "dL/dW[j, i] = Σₙ dY[n, i]·X[n, j]: a sum over the examples n, so it is entry (j, i) "
+        "of Xᵀ·dY. dL/dX[n, j] = Σᵢ dY[n, i]·W[j, i]: entry (n, j) of dY·Wᵀ.",
+        "dX = dY @ W.T, dW = X.T @ dY, db = dY.sum(axis=0); return dX, dW, db.",
     ),
 )
 def check_linear_backward(linear_backward) -> Feedback:
@@ -1126,7 +1130,7 @@ def check_linear_backward(linear_backward) -> Feedback:
     for X, W, dY in cases:
         inputs = (
             f"X = {_short_array(X)}, W = {_short_array(W)}, dY = {_short_array(dY)} "
-            f"(N = {X.shape[0]}, in = {X.shape[1]}, out = {W.shape[0]})"
+            f"(N = {X.shape[0]}, in = {X.shape[1]}, out = {W.shape[1]})"
         )
         want = _linear_reference(X, W, dY)
         try:
@@ -1136,7 +1140,7 @@ def check_linear_backward(linear_backward) -> Feedback:
         except Exception as e:  # the learner's code may raise anything: report it kindly
             return wrong(
                 f"On the input {inputs} your code raised {type(e).__name__}: {e}\n"
-                "  (check the shapes: X (N, in), W (out, in), dY (N, out))"
+                "  (check the shapes: X (N, in), W (in, out), dY (N, out))"
             )
         if not isinstance(got, tuple | list) or len(got) != 3:
             return wrong(
@@ -1170,9 +1174,10 @@ def check_linear_backward(linear_backward) -> Feedback:
         for g, num in zip(got, numeric, strict=True):
             worst = max(worst, float(np.max(np.abs(np.asarray(g, dtype=float) - num))))
     return correct(
-        f"dX, dW and db agree with nnlib.nn.Linear on {len(cases)} cases of different shapes, "
-        f"and with central differences to within {worst:.0e}. Three products of the same "
-        "three arrays: that is all a Linear layer's backward pass is."
+        f"dX, dW and db agree with nnlib.nn.Linear (given Wᵀ) on {len(cases)} cases of "
+        f"different shapes, and with central differences to within {worst:.0e}. Three "
+        "products of the same three arrays, in either layout: dW = Xᵀ·dY here is the "
+        "chapter's δᵀ·X transposed, as W itself is."
     )
 
 
@@ -1212,21 +1217,82 @@ def _short_value(g) -> str:
 
 # --------------------------------------------------- 07.6 softmax + cross-entropy
 
+# nnlib's own softmax and cross-entropy gradient, kept here so that the check can
+# switch them off while the learner's function runs (and still use them itself).
+_SOFTMAX, _ONE_HOT, _LOG_SOFTMAX = F.softmax, F.one_hot, F.log_softmax
+_SHORTCUTS = ("softmax", "log_softmax", "softmax_backward", "cross_entropy_grad",
+              "log_softmax_nll_grad")  # fmt: skip
 
-def _ce_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+
+class _NoShortcuts:
+    """While active, nnlib.functional's softmax and cross-entropy gradients raise."""
+
+    def __enter__(self):
+        self._saved = {name: getattr(F, name) for name in _SHORTCUTS}
+
+        def refuse(name):
+            def refused(*args, **kwargs):
+                raise RuntimeError(
+                    f"write it with numpy: nnlib's F.{name} is switched off while the check "
+                    "runs your function (the exercise is to write that computation yourself)"
+                )
+
+            return refused
+
+        for name in _SHORTCUTS:
+            setattr(F, name, refuse(name))
+        return self
+
+    def __exit__(self, *exc):
+        for name, fn in self._saved.items():
+            setattr(F, name, fn)
+        return False
+
+
+def _ce_weighted_reference(logits, labels, class_weights):
+    c = logits.shape[1]
+    w = class_weights[labels]
+    return w[:, None] * (_SOFTMAX(logits) - _ONE_HOT(labels, c)) / w.sum()
+
+
+def _ce_weighted_loss(logits, labels, class_weights):
+    w = class_weights[labels]
+    nll = -_LOG_SOFTMAX(logits)[np.arange(len(labels)), labels]
+    return float(np.sum(w * nll) / w.sum())
+
+
+def _ce_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     cases = [
-        (np.array([[2.0, 1.0, 0.1], [0.0, 0.0, 0.0]]), np.array([0, 2])),
-        (np.array([[0.0, 0.0, -1000.0]]), np.array([1])),  # ŷ = [0.5, 0.5, 0], true class 1
-        (np.array([[1.0, -2.0, 0.5], [0.3, 0.3, 2.0], [-1.0, 0.0, 1.0]]), np.array([2, 0, 1])),
-        (np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 0.0]]), np.array([2, 1])),
+        # weights all 1: the plain mean, and ŷ = [0.5, 0.5, 0] with true class 1
+        (np.array([[2.0, 1.0, 0.1], [0.0, 0.0, 0.0]]), np.array([0, 2]), np.ones(3)),
+        (np.array([[0.0, 0.0, -1000.0]]), np.array([1]), np.ones(3)),
+        # class 1 counts twice, class 2 half
+        (
+            np.array([[1.0, -2.0, 0.5], [0.3, 0.3, 2.0], [-1.0, 0.0, 1.0]]),
+            np.array([2, 0, 1]),
+            np.array([1.0, 2.0, 0.5]),
+        ),
+        # every weight 3: the same gradient as weights 1
+        (np.array([[0.5, -0.5], [1.0, 2.0], [0.0, 0.1]]), np.array([0, 1, 1]), np.full(2, 3.0)),
+        (
+            np.array([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 0.0]]),
+            np.array([2, 1]),
+            np.array([0.2, 1.0, 5.0]),
+        ),
     ]
     rng = np.random.default_rng(76)
-    for n, c in [(4, 3), (2, 5), (5, 2), (3, 4)]:
-        cases.append((rng.normal(0, 3, (n, c)).round(2), rng.integers(0, c, n)))
+    for n, c in [(4, 3), (2, 5), (5, 2), (6, 4)]:
+        cases.append(
+            (
+                rng.normal(0, 3, (n, c)).round(2),
+                rng.integers(0, c, n),
+                rng.uniform(0.1, 4.0, c).round(2),
+            )
+        )
     return cases
 
 
-def _ce_slip(logits, labels, got, want) -> str | None:
+def _ce_slip(logits, labels, class_weights, got, want) -> str | None:
     g = np.asarray(got, dtype=float)
     n, c = logits.shape
     if not np.all(np.isfinite(g)):
@@ -1234,40 +1300,67 @@ def _ce_slip(logits, labels, got, want) -> str | None:
             "Your result holds nan or inf: e^1000 overflows. Subtract each row's largest "
             "logit before exp (softmax does not change), or start from log-softmax."
         )
-    p = F.softmax(logits)
-    y = F.one_hot(labels, c)
+    p = _SOFTMAX(logits)
+    y = _ONE_HOT(labels, c)
+    w = class_weights[labels]
+    row = w[:, None] / w.sum()  # each row's factor
     tries = [
         (
-            want * n,
-            "You forgot the 1/N: the loss is the *mean* over the N examples, so each "
-            "row's gradient p - y is divided by N.",
+            w[:, None] * (p - y) / n,
+            "You divided by N. The weighted mean divides by the sum of the weights it used, "
+            "Σₙ class_weights[labels[n]], so that the factors of the rows add up to 1.",
+        ),
+        (
+            (p - y) / n,
+            "You left out the weights: that is the plain mean. Row n is scaled by the "
+            "weight of its own label, class_weights[labels[n]], then divided by the sum of "
+            "those weights.",
+        ),
+        (
+            w[:, None] * (p - y),
+            "The division is missing: divide by the sum of the weights used, "
+            "Σₙ class_weights[labels[n]].",
+        ),
+        (
+            w[:, None] * (p - y) / class_weights.sum(),
+            "You divided by the sum of all the class weights. Divide by the sum of the "
+            "weights of the batch's labels, Σₙ class_weights[labels[n]] (a class can appear "
+            "several times in a batch, or not at all).",
+        ),
+        (
+            class_weights[None, :] * (p - y) / w.sum(),
+            "You weighted each column by its class. The weight belongs to the example: row n "
+            "is scaled by the weight of its true class, class_weights[labels[n]].",
+        ),
+        (
+            class_weights[None, :] * (p - y) / n,
+            "You weighted each column by its class and divided by N. Scale row n by "
+            "class_weights[labels[n]] and divide by the sum of those weights.",
         ),
         (
             -want,
             "The sign is flipped: it is p - y, not y - p. Raising the true class's logit "
             "must lower the loss, so its entry is negative.",
         ),
-        (-want * n, "The sign is flipped (y - p instead of p - y) and the 1/N is missing."),
         (
-            (p - labels[:, None]) / n,
+            row * (p - labels[:, None]),
             "You subtracted the label number itself. y is one-hot: "
             "subtract 1 only at each row's true class, 0 elsewhere.",
         ),
         (
-            (p - F.one_hot(np.argmax(logits, axis=1), c)) / n,
+            row * (p - _ONE_HOT(np.argmax(logits, axis=1), c)),
             "You used the predicted class (argmax of the logits), not the true label.",
         ),
-        (p / n, "You left out y: subtract 1 at each row's true class."),
-        ((p - y) / c, "Divide by N, the number of examples (rows), not by the number of classes."),
+        (row * p, "You left out y: subtract 1 at each row's true class."),
         (
-            (np.exp(logits - logits.max(axis=1, keepdims=True)) - y) / n,
+            row * (np.exp(logits - logits.max(axis=1, keepdims=True)) - y),
             "p must be the softmax: divide each row's exponentials by their sum.",
         ),
     ]
     try:
         tries.append(
             (
-                (p - y.T) / n,
+                row * (p - y.T),
                 "The one-hot matrix is transposed: one row per example, with its 1 in the "
                 "column of that example's label.",
             )
@@ -1280,50 +1373,75 @@ def _ce_slip(logits, labels, got, want) -> str | None:
     return None
 
 
+def _describe_ce(case) -> str:
+    logits, labels, class_weights = case
+    return (
+        f"logits = {_short_array(logits)}, labels = {labels.tolist()}, "
+        f"class_weights = {class_weights.tolist()}"
+    )
+
+
 @exercise(
     "07.6",
-    title="the gradient of softmax with cross-entropy",
+    title="the gradient of softmax with a class-weighted cross-entropy",
     answers="cross_entropy_grad",
     placeholder='''
-def cross_entropy_grad(logits, labels):
-    """dL/dlogits for L = mean over the rows of -log softmax(logits)[n, labels[n]].
+def cross_entropy_grad(logits, labels, class_weights):
+    """dL/dlogits for the class-weighted mean of the cross-entropy:
 
-    logits: (N, C) scores, one row per example; labels: (N,) true classes.
-    Returns an (N, C) array. Must stay finite for logits of ±1000.
+        L = Σₙ wₙ·ℓₙ / Σₙ wₙ   with   ℓₙ = -log softmax(logits)[n, labels[n]]
+                                and    wₙ = class_weights[labels[n]]
+
+    logits: (N, C) scores, one row per example; labels: (N,) true classes;
+    class_weights: (C,) one weight per class. Returns an (N, C) array.
+    Write it with numpy; it must stay finite for logits of ±1000.
     """
     raise NotImplementedError("write the body of cross_entropy_grad")
 ''',
     solution='''
-def cross_entropy_grad(logits, labels):
-    """dL/dlogits for L = mean over the rows of -log softmax(logits)[n, labels[n]].
+def cross_entropy_grad(logits, labels, class_weights):
+    """dL/dlogits for the class-weighted mean of the cross-entropy:
 
-    logits: (N, C) scores, one row per example; labels: (N,) true classes.
-    Returns an (N, C) array. Must stay finite for logits of ±1000.
+        L = Σₙ wₙ·ℓₙ / Σₙ wₙ   with   ℓₙ = -log softmax(logits)[n, labels[n]]
+                                and    wₙ = class_weights[labels[n]]
+
+    logits: (N, C) scores, one row per example; labels: (N,) true classes;
+    class_weights: (C,) one weight per class. Returns an (N, C) array.
+    Write it with numpy; it must stay finite for logits of ±1000.
     """
     n = logits.shape[0]
     shifted = logits - logits.max(axis=1, keepdims=True)  # every exponent ≤ 0: no overflow
     p = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
     y = np.zeros_like(p)
     y[np.arange(n), labels] = 1.0  # one-hot rows
-    return (p - y) / n
+    w = class_weights[labels]  # each example's weight: that of its true class
+    return w[:, None] * (p - y) / w.sum()  # row n: wₙ/Σw times dℓₙ/dz = p - y
 ''',
     hints=(
-        "Three pieces: the softmax p of each row, the one-hot rows y of the labels, and the "
-        "result (p - y) / N.",
+        "L is a sum of the examples' losses, each with its own factor wₙ / Σw. Example n's "
+        "loss ℓₙ depends only on row n of the logits, and its gradient there is p - y "
+        "(section 4). So row n of the answer is (wₙ / Σw)·(pₙ - yₙ).",
         "For a stable softmax subtract each row's max first: "
         "shifted = logits - logits.max(axis=1, keepdims=True), then exp and divide by the "
-        "row sums. For y: start from zeros and set y[np.arange(N), labels] = 1.",
-        "Return (p - y) / N with N = logits.shape[0]: the mean over examples puts 1/N on "
-        "every row.",
+        "row sums. For y: start from zeros and set y[np.arange(N), labels] = 1. Each "
+        "example's weight is w = class_weights[labels], one number per row.",
+        "Return w[:, None] * (p - y) / w.sum(). With every weight 1 this is (p - y) / N, "
+        "the plain mean of the chapter.",
     ),
 )
 def check_cross_entropy_grad(cross_entropy_grad) -> Feedback:
-    """cross_entropy_grad(logits, labels) against nnlib and central differences."""
+    """cross_entropy_grad(logits, labels, class_weights) against our weighted (p - y) and
+    central differences, with nnlib's softmax switched off while the learner's code runs."""
     if not callable(cross_entropy_grad):
         raise AnswerError(
-            f"Expected a function cross_entropy_grad(logits, labels), got {cross_entropy_grad!r}."
+            "Expected a function cross_entropy_grad(logits, labels, class_weights), "
+            f"got {cross_entropy_grad!r}."
         )
     cases = _ce_cases()
+
+    def run(case):
+        with _NoShortcuts():
+            return call(cross_entropy_grad, *(a.copy() for a in case), name="cross_entropy_grad")
 
     def diagnose(case, got, want):
         try:
@@ -1333,23 +1451,25 @@ def check_cross_entropy_grad(cross_entropy_grad) -> Feedback:
 
     failure = first_failure(
         cases,
-        run=lambda case: call(
-            cross_entropy_grad, case[0].copy(), case[1].copy(), name="cross_entropy_grad"
-        ),
-        expected=lambda case: F.cross_entropy_grad(*case),
+        run=run,
+        expected=lambda case: _ce_weighted_reference(*case),
         agree=lambda got, want: close(as_array(got, want.shape), want, rel=1e-9, abs_tol=1e-12),
-        describe=lambda case: f"logits = {_short_array(case[0])}, labels = {case[1].tolist()}",
+        describe=_describe_ce,
         diagnose=diagnose,
     )
     if failure:
         return failure
     worst = 0.0
-    for logits, labels in [cases[0], cases[2], *cases[4:]]:  # moderate logits only
-        num = numerical_gradient(lambda z, labels=labels: F.cross_entropy(z, labels), logits)
-        got = np.asarray(cross_entropy_grad(logits.copy(), labels.copy()), dtype=float)
+    for logits, labels, weights in [cases[0], cases[2], cases[3], *cases[5:]]:  # moderate
+        num = numerical_gradient(
+            lambda z, labels=labels, weights=weights: _ce_weighted_loss(z, labels, weights),
+            logits,
+        )
+        got = np.asarray(run((logits, labels, weights)), dtype=float)
         worst = max(worst, float(np.max(np.abs(got - num))))
     return correct(
-        f"(p - y)/N agrees with nnlib on {len(cases)} batches (logits of ±1000 included) and "
-        f"with central differences to within {worst:.0e}. For ŷ = [0.5, 0.5, 0] and true "
-        "class 1 you return [0.5, -0.5, 0]: a negative entry at the true class."
+        f"Row n is (wₙ / Σw)·(pₙ - yₙ): right on {len(cases)} batches (logits of ±1000 "
+        f"included) and within {worst:.0e} of central differences. With every weight 1 it "
+        "is the chapter's (p - y)/N; for ŷ = [0.5, 0.5, 0] and true class 1 you return "
+        "[0.5, -0.5, 0]. PyTorch's CrossEntropyLoss(weight=...) computes this weighted mean."
     )

@@ -343,6 +343,10 @@ def check_sgd_step(sgd_step) -> Feedback:
     )
 
 
+#: How close to 1/3 an answer to 08.2 must be: 0.333 passes, 0.338 (which diverges) does not.
+EDGE_TOLERANCE = 5e-4
+
+
 @exercise(
     "08.2",
     title="the edge of divergence on a new bowl",
@@ -361,7 +365,7 @@ def check_sgd_step(sgd_step) -> Feedback:
 def check_edge_rate(edge_rate) -> Feedback:
     """The smallest learning rate at which descent on 3x² - 6x + 5 no longer converges: 1/3."""
     a = as_number(edge_rate, "a learning rate (a number)")
-    if close(a, 1 / 3, rel=0.015, abs_tol=0):
+    if abs(a - 1 / 3) < EDGE_TOLERANCE:
         return correct(
             "f'(x) = 6(x - 1), so each step multiplies the distance x - 1 by 1 - 6α. "
             "It reaches -1 at α = 2/6 = 1/3: at that rate descent bounces for ever, above it "
@@ -382,9 +386,20 @@ def check_edge_rate(edge_rate) -> Feedback:
             return wrong(words)
     if a <= 0:
         return wrong("A learning rate is positive. Find the α > 0 where 1 - 6α = -1.")
+    if 0.33 <= a < 1 / 3:
+        return wrong(
+            f"Nearly: {a!r} is just below the edge, where descent still converges (slowly, "
+            "zig-zagging). Give it exactly: 1/3 (you may type 1 / 3)."
+        )
+    if a > 1 / 3:
+        return wrong(
+            f"At α = {a!r} the factor 1 - 6α is {1 - 6 * a:.4g}, beyond -1: every bounce lands "
+            "further out, descent already diverges. The edge is lower: where is 1 - 6α = -1?"
+        )
     return wrong(
-        f"{a:g} is not it. Write one step: x ← x - α(6x - 6); then x - 1 ← (1 - 6α)(x - 1). "
-        "When does |1 - 6α| reach 1?"
+        f"{a!r} is not it: there the factor 1 - 6α is {1 - 6 * a:.4g}, between -1 and 1, so "
+        "descent still converges. Write one step: x ← x - α(6x - 6); then "
+        "x - 1 ← (1 - 6α)(x - 1). When does |1 - 6α| reach 1?"
     )
 
 
@@ -649,6 +664,84 @@ def _last(losses, k: int = 4) -> str:
     return ", ".join(f"{v:.4f}" for v in losses[-k:])
 
 
+#: The small case 08.4's check follows step by step: (n, d, epochs, lr, batch_size, seed).
+_EXACT_CASE = (7, 2, 3, 0.5, 3, 4)
+
+
+def _reference_train(X, y, epochs, lr, batch_size, seed, *, slip=None):
+    """08.4's loop, and the slips the check recognises: ``slip`` = "fresh rng" (a new
+    generator every epoch), "drop last" (the last, smaller batch skipped), "choice"
+    (rng.choice(n, n, replace=False) instead of rng.permutation(n))."""
+    rng = np.random.default_rng(seed)
+    n, d = X.shape
+    w, b, losses = np.zeros(d), 0.0, []
+    for _ in range(epochs):
+        if slip == "fresh rng":
+            rng = np.random.default_rng(seed)
+        order = rng.choice(n, n, replace=False) if slip == "choice" else rng.permutation(n)
+        stop = n - n % batch_size if slip == "drop last" else n
+        for start in range(0, stop, batch_size):
+            idx = order[start : start + batch_size]
+            error = _sigmoid(X[idx] @ w + b) - y[idx]
+            w = w - lr * X[idx].T @ error / len(idx)
+            b = b - lr * float(np.mean(error))
+        losses.append(logistic_loss(X, y, w, b))
+    return w, b, losses
+
+
+def _check_exact_run(train) -> Feedback | None:
+    """None when train follows the reference loop exactly on a small case (n = 7, batches
+    of 3, 3 and 1, three epochs), else what differs and the likely slip."""
+    n, d, epochs, lr, batch_size, seed = _EXACT_CASE
+    g = np.random.default_rng(841)
+    X = g.normal(0, 1, (n, d)).round(2)
+    y = np.array([0.0, 1, 1, 0, 1, 0, 1])
+    where = (
+        f"X of shape ({n}, {d}), y = [0, 1, 1, 0, 1, 0, 1], epochs = {epochs}, lr = {lr}, "
+        f"batch_size = {batch_size}, seed = {seed}"
+    )
+    result, _ = _run_train(train, (X, y, epochs, lr, batch_size, seed))
+    if isinstance(result, Feedback):
+        return _raised(result, where)
+    w, b, losses = _unpack(result, d, where)
+
+    def same(run) -> bool:
+        rw, rb, rl = run
+        return (
+            len(losses) == len(rl)
+            and close(w, rw, rel=1e-9, abs_tol=1e-9)
+            and close(b, rb, rel=1e-9, abs_tol=1e-9)
+            and close(np.asarray(losses), np.asarray(rl), rel=1e-9, abs_tol=1e-9)
+        )
+
+    want = _reference_train(X, y, epochs, lr, batch_size, seed)
+    if same(want):
+        return None
+    slips = {
+        "fresh rng": "Every epoch came out in the same order: make rng once, before the "
+        "epochs, so that each epoch's rng.permutation(n) gives a new order.",
+        "drop last": f"Examples were never used: with n = {n} and batch_size = {batch_size} "
+        f"the last batch holds {n % batch_size} example(s). Keep the last, smaller batch.",
+        "choice": "That order comes from rng.choice(n, n, replace=False), a valid shuffle but "
+        "not the same draws: take order = rng.permutation(n), as the docstring says.",
+    }
+    why = next(
+        (words for slip, words in slips.items() if same(_reference_train(
+            X, y, epochs, lr, batch_size, seed, slip=slip))),
+        "Follow the docstring step by step: rng made once, order = rng.permutation(n) each "
+        "epoch, its consecutive slices as batches, one update per batch, the loss over all of "
+        "X after each epoch.",
+    )  # fmt: skip
+    return wrong(
+        "Your loop trains well, but does not follow the recipe exactly. The case that "
+        f"differs is\n  input:    {where}\n"
+        f"  expected: w = {np.array2string(want[0], precision=6)}, b = {want[1]:.6f}, "
+        f"losses = {np.array2string(np.asarray(want[2]), precision=6)}\n"
+        f"  got:      w = {np.array2string(w, precision=6)}, b = {b:.6f}, "
+        f"losses = {np.array2string(np.asarray(losses), precision=6)}\n{why}"
+    )
+
+
 @exercise(
     "08.4",
     title="a training loop",
@@ -658,8 +751,9 @@ def train(X, y, epochs, lr, batch_size, seed):
     """Logistic regression by mini-batch gradient descent.
 
     X: (n, d) features; y: (n,) labels 0 or 1. Start from w = zeros(d), b = 0.
-    Make rng = np.random.default_rng(seed) once; every epoch, shuffle with it,
-    and for each mini-batch (the last one may be smaller):
+    Make rng = np.random.default_rng(seed) once, before the epochs. Every epoch,
+    take order = rng.permutation(n) and cut it into mini-batches of batch_size
+    (keep the last, smaller one); for each mini-batch, in that order:
         p = σ(X_b·w + b),  w ← w - lr·X_bᵀ(p - y_b)/m,  b ← b - lr·mean(p - y_b)
     where m is the batch's size. After each epoch, append the mean
     cross-entropy over the whole of X to losses. Return w, b, losses.
@@ -671,8 +765,9 @@ def train(X, y, epochs, lr, batch_size, seed):
     """Logistic regression by mini-batch gradient descent.
 
     X: (n, d) features; y: (n,) labels 0 or 1. Start from w = zeros(d), b = 0.
-    Make rng = np.random.default_rng(seed) once; every epoch, shuffle with it,
-    and for each mini-batch (the last one may be smaller):
+    Make rng = np.random.default_rng(seed) once, before the epochs. Every epoch,
+    take order = rng.permutation(n) and cut it into mini-batches of batch_size
+    (keep the last, smaller one); for each mini-batch, in that order:
         p = σ(X_b·w + b),  w ← w - lr·X_bᵀ(p - y_b)/m,  b ← b - lr·mean(p - y_b)
     where m is the batch's size. After each epoch, append the mean
     cross-entropy over the whole of X to losses. Return w, b, losses.
@@ -705,9 +800,10 @@ def train(X, y, epochs, lr, batch_size, seed):
     ),
 )
 def check_train(train) -> Feedback:
-    """train(X, y, epochs, lr, batch_size, seed): one full-batch step is exactly right, and
-    on two data sets it has not seen it reaches within TRAIN_MARGIN of the best loss, fast,
-    reproducibly for a seed."""
+    """train(X, y, epochs, lr, batch_size, seed): one full-batch step is exactly right; on
+    two data sets it has not seen it reaches within TRAIN_MARGIN of the best loss, fast,
+    reproducibly for a seed; and a small run (n = 7, batch_size = 3, 3 epochs) matches the
+    reference loop to 1e-9."""
     if not callable(train):
         raise AnswerError(
             f"Expected a function train(X, y, epochs, lr, batch_size, seed), got {train!r}."
@@ -807,8 +903,13 @@ def check_train(train) -> Feedback:
                 "losses: shuffle every epoch with rng.permutation(n), and cut the shuffled "
                 "order into batches of batch_size."
             )
+    # 3. The exact recipe on a small case: a new order every epoch, every example used.
+    exact = _check_exact_run(train)
+    if exact is not None:
+        return exact
     return correct(
-        "One full-batch step is exact, and on two data sets you had not seen your loop gets "
+        "One full-batch step is exact, a small run matches ours step by step, and on two data "
+        "sets you had not seen your loop gets "
         f"within {TRAIN_MARGIN} of the best loss a linear classifier can reach, reproducibly "
         "for a seed. That is the whole of training: everything else is this loop with a bigger "
         "model."

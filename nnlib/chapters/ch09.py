@@ -436,11 +436,13 @@ def patience_explorer(train_losses, val_losses, patience: int = 5) -> Explorer:
 # ------------------------------------------------------------------ exercises
 
 
-def _adam_reference(w, g, m, v, t, lr, beta1, beta2, eps, variant="right"):
+def _adam_reference(w, g, m, v, t, lr, beta1, beta2, eps, wd, variant="right"):
+    """One AdamW step as PyTorch takes it, or with one named slip (``variant``)."""
+    if variant == "coupled":  # Adam with L2: the decay goes through m and v
+        g = g + wd * w
+    b2 = beta1 if variant == "one beta" else beta2
     m = beta1 * m + (1 - beta1) * g
-    v = (beta2 if variant != "one beta" else beta1) * v + (
-        1 - (beta2 if variant != "one beta" else beta1)
-    ) * g * g
+    v = b2 * v + (1 - b2) * g * g
     c1, c2 = 1 - beta1**t, 1 - beta2**t
     if variant == "no correction":
         c1 = c2 = 1.0
@@ -455,12 +457,27 @@ def _adam_reference(w, g, m, v, t, lr, beta1, beta2, eps, variant="right"):
         step = m_hat / np.sqrt(v_hat + eps)
     elif variant == "no sqrt":
         step = m_hat / (v_hat + eps)
+    elif variant == "paper eps":  # the Adam paper's efficient form: ε next to √v
+        step = math.sqrt(c2) / c1 * m / (np.sqrt(v) + eps)
     else:
         step = m_hat / (np.sqrt(v_hat) + eps)
-    return w - lr * step, m, v
+    decay = {"no decay": 0.0, "coupled": 0.0, "decay without lr": wd * w,
+             "decay sign": -lr * wd * w}.get(variant, lr * wd * w)  # fmt: skip
+    if variant == "decay after":
+        return (w - lr * step) * (1 - lr * wd), m, v
+    return w - decay - lr * step, m, v
 
 
 _ADAM_SLIPS = {
+    "no decay": "Your step is plain Adam: the weight decay is missing. Subtract lr·λ·w as well "
+    "(λ = weight_decay).",
+    "coupled": "That is Adam with L2 regularisation: λ·w was added to the gradient, so it "
+    "went into m and v and was divided by √v̂ like the rest. AdamW keeps them apart: m and v "
+    "see g alone, and the weights shrink by lr·λ·w directly.",
+    "decay without lr": "The decay is lr·λ·w: the learning rate scales it too.",
+    "decay sign": "Weight decay shrinks the weights towards 0: subtract lr·λ·w, don't add it.",
+    "decay after": "The decay uses the weights as they were before this step, lr·λ·w with the "
+    "old w (PyTorch shrinks w first, then takes the Adam step), not the weights after it.",
     "no correction": "That is Adam without bias correction: divide m by (1 - β₁ᵗ) and v by "
     "(1 - β₂ᵗ) before the step.",
     "only m": "Only m was corrected: v needs its own correction, v / (1 - β₂ᵗ).",
@@ -469,6 +486,10 @@ _ADAM_SLIPS = {
     "one beta": "v used β₁: Adam has two betas, β₁ for the mean m and β₂ for the square v.",
     "eps inside": "ε went inside the square root: the step is m̂ / (√v̂ + ε).",
     "no sqrt": "The step divides by v̂, not by its square root √v̂.",
+    "paper eps": "You added ε to √v, the uncorrected average: that is the Adam paper's "
+    "efficient form, lr·√(1 - β₂ᵗ)/(1 - β₁ᵗ) · m/(√v + ε). It is the same except for where "
+    "ε sits, which shows when gradients are tiny. This exercise (like PyTorch and the table "
+    "of section 1) adds ε to the corrected one: m̂ / (√v̂ + ε).",
 }
 
 
@@ -483,7 +504,7 @@ class _Problem:
 
 
 class _States(list):
-    """(w, m, v) after each Adam step, shown as w after the first step."""
+    """(w, m, v) after each step, shown as w after the first step."""
 
     def __repr__(self) -> str:
         w1 = np.array2string(self[0][0], precision=6, separator=", ")
@@ -493,31 +514,33 @@ class _States(list):
 def _adam_cases():
     g = np.random.default_rng(9)
     cases = [
-        ((3,), 0.001, 0.9, 0.999, 1e-8, 1.0),
-        ((2, 3), 0.01, 0.9, 0.999, 1e-8, 100.0),
-        ((4,), 0.05, 0.8, 0.99, 1e-6, 0.01),
-        ((1,), 0.1, 0.5, 0.9, 1e-8, 1.0),
-        ((3, 2), 0.002, 0.95, 0.9999, 1e-7, 1e-3),
+        # shape, lr, beta1, beta2, eps, size of the gradients, weight_decay
+        ((3,), 0.001, 0.9, 0.999, 1e-8, 1.0, 0.1),
+        ((2, 3), 0.01, 0.9, 0.999, 1e-8, 100.0, 0.01),
+        ((4,), 0.05, 0.8, 0.99, 1e-6, 0.01, 0.5),
+        ((1,), 0.1, 0.5, 0.9, 1e-8, 1.0, 0.05),
+        ((3, 2), 0.002, 0.95, 0.9999, 1e-7, 1e-3, 0.01),
+        ((2,), 0.01, 0.9, 0.999, 1e-8, 1.0, 0.0),  # no decay: plain Adam
     ]
     out = []
-    for shape, lr, b1, b2, eps, size in cases:
+    for shape, lr, b1, b2, eps, size, wd in cases:
         w0 = g.normal(size=shape)
         grads = [g.normal(size=shape) * size for _ in range(5)]
-        out.append((w0, grads, lr, b1, b2, eps))
+        out.append((w0, grads, lr, b1, b2, eps, wd))
     return out
 
 
-def _run_adam(adam_step, case):
-    """The learner's adam_step over several steps: the list of (w, m, v) after each."""
-    w0, grads, lr, b1, b2, eps = case
+def _run_adam(adamw_step, case):
+    """The learner's adamw_step over several steps: the list of (w, m, v) after each."""
+    w0, grads, lr, b1, b2, eps, wd = case
     w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
     states = _States()
     for t, grad in enumerate(grads, start=1):
-        got = call(adam_step, w.copy(), grad.copy(), m.copy(), v.copy(), t, lr, b1, b2, eps,
-                   name="adam_step")  # fmt: skip
+        got = call(adamw_step, w.copy(), grad.copy(), m.copy(), v.copy(), t, lr, b1, b2, eps,
+                   wd, name="adamw_step")  # fmt: skip
         if not isinstance(got, tuple | list) or len(got) != 3:
             return _Problem(
-                f"adam_step should return three arrays (w, m, v), got {type(got).__name__}"
+                f"adamw_step should return three arrays (w, m, v), got {type(got).__name__}"
                 + (f" of length {len(got)}" if isinstance(got, tuple | list) else "")
                 + "."
             )
@@ -530,20 +553,22 @@ def _run_adam(adam_step, case):
 
 
 def _library_adam(case, variant="right"):
-    w0, grads, lr, b1, b2, eps = case
+    """nnlib.optim.Adam after shrinking the weights by lr·λ·w (PyTorch's AdamW), or a slip."""
+    w0, grads, lr, b1, b2, eps, wd = case
     if variant == "right":
         p = nn.Parameter(w0.copy())
         opt = optim.Adam([p], lr=lr, betas=(b1, b2), eps=eps)
         states = _States()
         for grad in grads:
             p.grad = grad.copy()
+            p.data *= 1 - lr * wd  # the decoupled decay, from the weights before the step
             opt.step()
             states.append((p.data.copy(), opt.state[0].copy(), opt.second[0].copy()))
         return states
     w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
     states = []
     for t, grad in enumerate(grads, start=1):
-        w, m, v = _adam_reference(w, grad, m, v, t, lr, b1, b2, eps, variant)
+        w, m, v = _adam_reference(w, grad, m, v, t, lr, b1, b2, eps, wd, variant)
         states.append((w, m, v))
     return states
 
@@ -557,42 +582,52 @@ def _states_agree(got, want, rel=1e-6):
 
 @exercise(
     "09.1",
-    title="an Adam step with both bias corrections",
-    answers="adam_step",
+    title="an AdamW step: Adam with decoupled weight decay",
+    answers="adamw_step",
     placeholder='''
-def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    """One Adam update of the weights w (an array) with gradient g.
+def adamw_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+    """One AdamW update of the weights w (an array) with gradient g.
 
-    m and v are the running averages from the previous step (zeros before the
-    first), t is this step's number (1, 2, 3, ...). Returns (new w, new m, new v).
+    Adam with both bias corrections and ε added to √v̂, plus the decoupled weight
+    decay: the weights also shrink by lr·weight_decay·w (w as it was before this
+    step). m and v are the running averages from the previous step (zeros before
+    the first), t is this step's number (1, 2, 3, ...). Returns (new w, new m, new v).
     """
-    raise NotImplementedError("write the body of adam_step")
+    raise NotImplementedError("write the body of adamw_step")
 ''',
     solution='''
-def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    """One Adam update of the weights w (an array) with gradient g.
+def adamw_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+    """One AdamW update of the weights w (an array) with gradient g.
 
-    m and v are the running averages from the previous step (zeros before the
-    first), t is this step's number (1, 2, 3, ...). Returns (new w, new m, new v).
+    Adam with both bias corrections and ε added to √v̂, plus the decoupled weight
+    decay: the weights also shrink by lr·weight_decay·w (w as it was before this
+    step). m and v are the running averages from the previous step (zeros before
+    the first), t is this step's number (1, 2, 3, ...). Returns (new w, new m, new v).
     """
-    m = beta1 * m + (1 - beta1) * g  # running mean of the gradients
+    m = beta1 * m + (1 - beta1) * g  # running mean of the gradients (g alone: no decay)
     v = beta2 * v + (1 - beta2) * g**2  # running mean of their squares
     m_hat = m / (1 - beta1**t)  # both start at 0: undo that pull towards 0
     v_hat = v / (1 - beta2**t)
-    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    adam = m_hat / (np.sqrt(v_hat) + eps)  # ε next to the corrected √v̂
+    return w - lr * adam - lr * weight_decay * w, m, v
 ''',
     hints=(
-        "Four lines: update m, update v, correct both, step. Return w, m and v (the "
-        "uncorrected m and v: the corrections are recomputed from them each step).",
+        "Two parts that do not mix: Adam's step, computed from g alone (update m and v, "
+        "correct both, divide), and the decay, computed from w alone. Return w, m and v "
+        "(the uncorrected m and v: the corrections are recomputed from them each step).",
         "m = β₁·m + (1 - β₁)·g and v = β₂·v + (1 - β₂)·g², then m̂ = m / (1 - β₁ᵗ), "
-        "v̂ = v / (1 - β₂ᵗ).",
-        "The step is w - lr · m̂ / (√v̂ + ε); with numpy, np.sqrt works on whole arrays.",
+        "v̂ = v / (1 - β₂ᵗ); Adam's step is m̂ / (√v̂ + ε).",
+        "The new weights are w - lr·m̂/(√v̂ + ε) - lr·weight_decay·w, with the w you were "
+        "given (np.sqrt works on whole arrays).",
     ),
 )
-def check_adam_step(adam_step) -> Feedback:
-    """adam_step agrees with nnlib.optim.Adam over five steps on five random problems."""
-    if not callable(adam_step):
-        raise AnswerError(f"Expected a function adam_step(w, g, m, v, t, ...), got {adam_step!r}.")
+def check_adamw_step(adamw_step) -> Feedback:
+    """adamw_step agrees with PyTorch's AdamW rule (nnlib.optim.Adam after shrinking the
+    weights by lr·λ·w) over five steps on six random problems."""
+    if not callable(adamw_step):
+        raise AnswerError(
+            f"Expected a function adamw_step(w, g, m, v, t, ...), got {adamw_step!r}."
+        )
 
     def diagnose(case, got, want):
         if isinstance(got, _Problem):
@@ -607,6 +642,11 @@ def check_adam_step(adam_step) -> Feedback:
                 continue
         if close(got[0][1], want[0][1]) and not close(got[0][2], want[0][2]):
             return "m is right but v is not: v averages the squared gradient g², with β₂."
+        if close(got[0][1], want[0][1]) and close(got[0][2], want[0][2]):
+            return (
+                "m and v are right, w is not: w - lr·m̂/(√v̂ + ε) - lr·weight_decay·w, "
+                "with the w from before the step."
+            )
         return "Compare your w, m and v after the first step with the formulas above the exercise."
 
     def first_step_apart(got, want):
@@ -615,28 +655,29 @@ def check_adam_step(adam_step) -> Feedback:
         for t, (gs, ws) in enumerate(zip(got, want, strict=True), start=1):
             for name, a, b in zip("wmv", gs, ws, strict=True):
                 if not close(a, b, rel=1e-6, abs_tol=1e-12):
-                    raise AnswerError(f"{name} differs from Adam's after step {t}")
+                    raise AnswerError(f"{name} differs from AdamW's after step {t}")
         return True
 
     def describe(case):
-        w0, grads, lr, b1, b2, eps = case
+        w0, grads, lr, b1, b2, eps, wd = case
         return (
             f"w of shape {w0.shape}, {len(grads)} steps with random gradients, lr={lr:g}, "
-            f"beta1={b1:g}, beta2={b2:g}, eps={eps:g}"
+            f"beta1={b1:g}, beta2={b2:g}, eps={eps:g}, weight_decay={wd:g}"
         )
 
     failure = first_failure(
         _adam_cases(),
-        run=lambda case: _run_adam(adam_step, case),
+        run=lambda case: _run_adam(adamw_step, case),
         expected=_library_adam,
         agree=first_step_apart,
         describe=describe,
         diagnose=diagnose,
     )
     return failure or correct(
-        "Your steps match nnlib.optim.Adam (and so PyTorch's Adam) on five problems, five steps "
-        "each, including gradients of size 0.01 and 100: thanks to the division by √v̂, every "
-        "first step has length close to lr whatever the gradient's size."
+        "Your steps match AdamW (PyTorch's torch.optim.AdamW rule) on six problems, five steps "
+        "each, including gradients of size 0.01 and 100 and no decay at all. The decay does "
+        "not pass through √v̂: every weight shrinks by the same fraction lr·λ per step, "
+        "whatever the size of its gradients, which is what 'decoupled' means."
     )
 
 
@@ -888,6 +929,11 @@ def check_first_step_ratio(ratio) -> Feedback:
             "m₁ / √v₁ = 0.2·g / (0.1·|g|) = 2: without correction the first step is twice "
             "lr, whatever the gradient. With both corrections it is 1 (times the sign of "
             "g, up to the tiny ε); the corrected Adam never starts with a jump of this kind."
+        )
+    if r < 0:
+        return wrong(
+            f"A length is positive: {r:g} is below 0. m₁/√v₁ = 0.2·g / (0.1·|g|) is +2 or -2, "
+            "with the sign of g; the step's length is its size, without the sign."
         )
     if close(r, 1.0, rel=1e-3):
         return wrong("1 is the step *with* both corrections. We asked for the step without them.")

@@ -27,6 +27,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 LATENCIES: list[tuple[str, str, list[float]]] = []  # (chapter, widget, seconds per key press)
+#: (chapter, widget, px from the top of its first slider to the bottom of its lowest picture)
+LAYOUT: list[tuple[str, str, float]] = []
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -27,7 +27,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.browser.conftest import ARTIFACTS, LATENCIES
+from tests.browser.conftest import ARTIFACTS, LATENCIES, LAYOUT
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -38,6 +38,9 @@ SERIOUS = {"serious", "critical"}
 AXE_REPORT: list[tuple[str, str, str, int]] = []  # (chapter, where, rule, nodes)
 PRESSES = 5  # key presses per explorer for the latency figures
 GROSS_LATENCY = 3.0  # seconds; timing is noisy, so only a gross regression fails
+# A 1280×800 window shows about 650 px of notebook below JupyterLab's bars: a slider and
+# the figure it drives must fit in that together.
+VISIBLE_HEIGHT = 650
 
 pytestmark = pytest.mark.slow
 
@@ -109,6 +112,16 @@ IN_OUTPUT = """sel => {
   return el !== null && el.closest('.jp-OutputArea') !== null;
 }"""
 
+SPAN = """el => {
+  const sliders = [...el.querySelectorAll('.nnlib-slider, .widget-slider')];
+  const pictures = [...el.querySelectorAll('img, svg, canvas')]
+    .filter(p => p.getBoundingClientRect().height > 40);
+  if (!sliders.length || !pictures.length) return null;
+  const top = Math.min(...sliders.map(s => s.getBoundingClientRect().top));
+  const bottom = Math.max(...pictures.map(p => p.getBoundingClientRect().bottom));
+  return bottom - top;
+}"""
+
 LOADED = """sel =>
   [...document.querySelectorAll(sel)].filter(i => i.complete && i.naturalWidth > 0).length"""
 
@@ -169,6 +182,13 @@ def test_chapter_runs_and_responds_in_jupyterlab(path, jupyter_server, browser):
             area.scroll_into_view_if_needed()
             title = area.locator(".widget-html-content").first.inner_text() or f"widget {i + 1}"
             handle = area.locator(SLIDER).first
+            span = area.evaluate(SPAN)
+            if span is not None:
+                LAYOUT.append((path.stem, title, span))
+                assert span <= VISIBLE_HEIGHT, (
+                    f"{title}: slider top to figure bottom is {span:.0f} px, more than the "
+                    f"{VISIBLE_HEIGHT} px a 1280×800 window shows"
+                )
             handle.focus()
             times = []
             for _ in range(PRESSES):
