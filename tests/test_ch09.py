@@ -1,6 +1,7 @@
 """Chapter 09's companion (nnlib.chapters.ch09): explorers and exercises."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -100,58 +101,126 @@ def test_solution_passes_and_placeholder_is_not_done(ex_id):
     assert _run(ex_id, _define(ex.placeholder, name)).passed is None
 
 
+ADAMW = get("09.1").solution
+ADAMW_RETURN = "return w - lr * adam - lr * weight_decay * w, m, v"
+
+# (edits of our solution, words of the diagnosis)
 ADAM_SLIPS = {
-    "without bias correction": """
-def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    return w - lr * m / (np.sqrt(v) + eps), m, v
-""",
-    "Only m was corrected": """
-def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    return w - lr * (m / (1 - beta1**t)) / (np.sqrt(v) + eps), m, v
-""",
-    "t + 1": """
-def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
-    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-""",
-    "two betas": """
-def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta1 * v + (1 - beta1) * g**2
-    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-""",
-    "inside the square root": """
-def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-    return w - lr * m_hat / np.sqrt(v_hat + eps), m, v
-""",
-    "not by its square root": """
-def adam_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
-    return w - lr * m_hat / (v_hat + eps), m, v
-""",
+    "plain Adam": ([(ADAMW_RETURN, "return w - lr * adam, m, v")], "weight decay is missing"),
+    "L2 through m and v": (
+        [
+            ("m = beta1 * m", "g = g + weight_decay * w\n    m = beta1 * m"),
+            (ADAMW_RETURN, "return w - lr * adam, m, v"),
+        ],
+        "Adam with L2 regularisation",
+    ),
+    "decay without lr": (
+        [(ADAMW_RETURN, "return w - lr * adam - weight_decay * w, m, v")],
+        "the learning rate scales it too",
+    ),
+    "decay added": (
+        [(ADAMW_RETURN, "return w - lr * adam + lr * weight_decay * w, m, v")],
+        "shrinks the weights towards 0",
+    ),
+    "decay after the step": (
+        [(ADAMW_RETURN, "return (w - lr * adam) * (1 - lr * weight_decay), m, v")],
+        "before this step",
+    ),
+    "without bias correction": (
+        [("m / (1 - beta1**t)", "m"), ("v / (1 - beta2**t)", "v")],
+        "without bias correction",
+    ),
+    "only m": ([("v / (1 - beta2**t)", "v")], "Only m was corrected"),
+    "t + 1": (
+        [("beta1**t", "beta1 ** (t + 1)"), ("beta2**t", "beta2 ** (t + 1)")],
+        "t + 1",
+    ),
+    "one beta": ([("v = beta2 * v + (1 - beta2)", "v = beta1 * v + (1 - beta1)")], "two betas"),
+    "eps inside": (
+        [("m_hat / (np.sqrt(v_hat) + eps)", "m_hat / np.sqrt(v_hat + eps)")],
+        "inside the square root",
+    ),
+    "no sqrt": (
+        [("m_hat / (np.sqrt(v_hat) + eps)", "m_hat / (v_hat + eps)")],
+        "not by its square root",
+    ),
+    "the Adam paper's form": (
+        [
+            (
+                "adam = m_hat / (np.sqrt(v_hat) + eps)",
+                "adam = np.sqrt(1 - beta2**t) / (1 - beta1**t) * m / (np.sqrt(v) + eps)",
+            )
+        ],
+        "Adam paper's efficient form",
+    ),
 }
 
 
-@pytest.mark.parametrize("words", list(ADAM_SLIPS))
-def test_adam_slips_are_named(words):
-    fb = _run("09.1", _define(ADAM_SLIPS[words], "adam_step"))
-    assert fb.passed is False
+def _edited(source, edits):
+    for old, new in edits:
+        assert old in source, old
+        source = source.replace(old, new)
+    return source
+
+
+@pytest.mark.parametrize("slip", list(ADAM_SLIPS))
+def test_adamw_slips_are_named(slip):
+    edits, words = ADAM_SLIPS[slip]
+    fb = _run("09.1", _define(_edited(ADAMW, edits), "adamw_step"))
+    assert fb.passed is False, slip
     assert "input:" in fb.message and "expected:" in fb.message
-    if words == "two betas":
-        words = "Adam has two betas"
-    assert words in fb.message
+    assert words in fb.message, fb.message
+
+
+def test_the_adam_of_section_1_copied_is_not_the_answer():
+    """Cell 5's Adam step, wrapped as a function, misses the decay and is told so."""
+    source = """
+def adamw_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+"""
+    fb = _run("09.1", _define(source, "adamw_step"))
+    assert fb.passed is False and "weight decay is missing" in fb.message
+
+
+def test_adamw_reference_is_pytorchs_adamw():
+    torch = pytest.importorskip("torch")
+    from nnlib.chapters.ch09 import _adam_cases, _library_adam
+
+    for case in _adam_cases():
+        w0, grads, lr, b1, b2, eps, wd = case
+        p = torch.nn.Parameter(torch.tensor(w0))
+        opt = torch.optim.AdamW([p], lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+        for g, (w, _, _) in zip(grads, _library_adam(case), strict=True):
+            p.grad = torch.tensor(g)
+            opt.step()
+            assert np.allclose(p.detach().numpy(), w, rtol=1e-12, atol=0)
+
+
+def test_adamw_solution_matches_torch_over_several_steps():
+    torch = pytest.importorskip("torch")
+    adamw_step = _define(ADAMW, "adamw_step")
+    g = np.random.default_rng(1)
+    w0 = g.normal(size=(3, 2))
+    tp = torch.tensor(w0, requires_grad=True)
+    topt = torch.optim.AdamW([tp], lr=0.01, betas=(0.8, 0.99), eps=1e-8, weight_decay=0.1)
+    w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
+    for t in range(1, 8):
+        grad = g.normal(size=(3, 2))
+        w, m, v = adamw_step(w, grad, m, v, t, 0.01, 0.8, 0.99, 1e-8, 0.1)
+        tp.grad = torch.tensor(grad)
+        topt.step()
+    np.testing.assert_allclose(w, tp.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_adamw_statement_says_where_eps_goes():
+    ex = get("09.1")
+    assert "ε added to √v̂" in ex.placeholder
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    text = next(notebooks.glob("09_*.ipynb")).read_text(encoding="utf-8")
+    assert "√v̂ + ε" in text and "AdamW" in text
 
 
 def test_adam_wrong_kinds():
@@ -161,6 +230,8 @@ def test_adam_wrong_kinds():
     assert fb.passed is False and "shape" in fb.message
     fb = _run("09.1", 3.0)
     assert fb.passed is False and "Expected a function" in fb.message
+    fb = _run("09.1", lambda w, g, m, v, t, lr, b1, b2, eps: (w, m, v))  # no weight_decay
+    assert fb.passed is False and "TypeError" in fb.message
 
 
 CLIP_SLIPS = {
@@ -286,6 +357,8 @@ def warmup_cosine(step, base_lr, warmup_steps, total_steps):
         (20.0, "square root"),
         (0.2, "also divides"),
         (0.1 / math.sqrt(0.001), "default betas"),
+        (-2.0, "A length is positive"),
+        (-1, "A length is positive"),
         (5.0, "is not it"),
     ],
 )

@@ -11,6 +11,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib import functional as F
 from nnlib import nn, optim
 from nnlib.exercises import (
     AnswerError,
@@ -25,6 +26,7 @@ from nnlib.exercises import (
     wrong,
 )
 from nnlib.plots import COLORS, new_figure
+from nnlib.train import batches
 from nnlib.widgets import Explorer, int_slider, log_slider, slider
 
 # ------------------------------------------------------- optimisers on surfaces
@@ -431,6 +433,26 @@ def patience_explorer(train_losses, val_losses, patience: int = 5) -> Explorer:
         draw=draw,
         title="Early stopping: how long to wait for an improvement",
     )
+
+
+# ------------------------------------------------------------------ spot the bug
+
+
+def softmax_classifier(X_tr, y_tr, batch_size, lr, epochs=5):
+    """The "spot the bug" classifier of section 8 with both bugs fixed: a 64 → 10 softmax
+    classifier trained by hand. Returns W, b and the training loss after each epoch."""
+    W, b = np.zeros((64, 10)), np.zeros(10)
+    g, losses = np.random.default_rng(0), []
+    for _ in range(epochs):
+        for Xb, yb in batches(X_tr, y_tr, batch_size, rng=g):
+            probs = F.softmax(Xb @ W + b)
+            grad = probs.copy()
+            grad[np.arange(len(yb)), yb] -= 1  # dL/dscores, one row per example...
+            grad /= len(yb)  # ...divided by N, because the loss is a mean
+            W -= lr * Xb.T @ grad
+            b -= lr * grad.sum(axis=0)  # the bias gradient: a sum over the examples
+        losses.append(nn.CrossEntropyLoss()(X_tr @ W + b, y_tr))
+    return W, b, losses
 
 
 # ------------------------------------------------------------------ exercises
