@@ -182,7 +182,7 @@ def draw_paths(ax, result: dict, lines: dict | None = None) -> dict:
     for name, path in result["paths"].items():
         colour, style, marker = _STYLE[name]
         every = max(1, len(path) // 12)
-        label = f"{name} (lr {result['lr'][name]:g})"
+        label = f"{name} (lr {result['lr'][name]:.2g})"
         if name in lines:
             lines[name].set_data(path[:, 0], path[:, 1])
             lines[name].set_markevery(every)
