@@ -16,6 +16,7 @@ from nnlib.chapters.ch05 import (
     xor_network_readout,
 )
 from nnlib.exercises import check, get
+from tests.exercise_helpers import define, placeholder_of, solution_of
 
 # ------------------------------------------------------------------ explorers
 
@@ -97,26 +98,10 @@ def test_approximation_explorer_follows_units():
 # ------------------------------------------------------------------ exercises
 
 
-def _define(source: str, name: str):
-    namespace = {"np": np}
-    exec(source, namespace)
-    return namespace[name]
-
-
-def _solution(ex_id):
-    ex = get(ex_id)
-    return _define(ex.solution, ex.answers[0])
-
-
-def _placeholder(ex_id):
-    ex = get(ex_id)
-    return _define(ex.placeholder, ex.answers[0]) if ex.kind == "code" else ...
-
-
 @pytest.mark.parametrize("ex_id", ["05.1", "05.2", "05.3", "05.4"])
 def test_solution_passes_and_placeholder_is_not_done(ex_id):
-    assert check(ex_id, _solution(ex_id)).passed is True
-    fb = check(ex_id, _placeholder(ex_id))
+    assert check(ex_id, solution_of(ex_id)).passed is True
+    fb = check(ex_id, placeholder_of(ex_id))
     assert fb.passed is None and "Not done yet" in str(fb)
 
 
@@ -138,13 +123,13 @@ def test_chapter_has_four_exercises_three_of_them_code():
     ],
 )
 def test_dense_slips_are_named(body, expected):
-    fb = check("05.1", _define(f"def dense(X, W, b):\n    {body}\n", "dense"))
+    fb = check("05.1", define(f"def dense(X, W, b):\n    {body}\n", "dense"))
     assert fb.passed is False
     assert any(part in fb.message for part in expected.split("|")), fb.message
 
 
 def test_dense_shape_error_explains_the_shapes_and_the_convention():
-    fb = check("05.1", _define("def dense(X, W, b):\n    return X @ W + b\n", "dense"))
+    fb = check("05.1", define("def dense(X, W, b):\n    return X @ W + b\n", "dense"))
     assert "raised ValueError" in fb.message
     assert "X is (2, 3)" in fb.message and "W is (4, 3)" in fb.message
     assert "rows are examples" in fb.message and "X @ W.T" in fb.message
@@ -153,7 +138,7 @@ def test_dense_shape_error_explains_the_shapes_and_the_convention():
 def test_dense_square_weight_slip_is_caught_by_the_square_case():
     # a learner who transposes only when shapes force it: X @ W whenever that runs
     src = "def dense(X, W, b):\n    return (X @ W if X.shape[1] == W.shape[0] else X @ W.T) + b\n"
-    fb = check("05.1", _define(src, "dense"))
+    fb = check("05.1", define(src, "dense"))
     assert fb.passed is False and "pairs inputs with the wrong weights" in fb.message
 
 
@@ -176,12 +161,12 @@ def test_dense_rejects_things_that_are_not_functions():
 )
 def test_forward_slips_are_named(body, expected):
     src = f"def forward(X, params):\n    W1, b1, W2, b2 = params\n    {body}\n"
-    fb = check("05.2", _define(src, "forward"))
+    fb = check("05.2", define(src, "forward"))
     assert fb.passed is False and expected in fb.message, fb.message
 
 
 def test_forward_agrees_with_nn_sequential():
-    forward = _solution("05.2")
+    forward = solution_of("05.2")
     model = nn.Sequential(nn.Linear(3, 5, rng=0), nn.ReLU(), nn.Linear(5, 2, rng=1))
     X = np.random.default_rng(0).normal(size=(4, 3))
     params = (model[0].weight.data, model[0].bias.data, model[2].weight.data, model[2].bias.data)
@@ -202,21 +187,21 @@ def test_forward_agrees_with_nn_sequential():
     ],
 )
 def test_count_parameters_slips_are_named(body, expected):
-    fb = check("05.3", _define(f"def count_parameters(sizes):\n    {body}\n", "count_parameters"))
+    fb = check("05.3", define(f"def count_parameters(sizes):\n    {body}\n", "count_parameters"))
     assert fb.passed is False and expected in fb.message, fb.message
 
 
 def test_count_parameters_accepts_numpy_integers_and_rejects_floats():
     total = "sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))"
     src = f"def count_parameters(sizes):\n    return np.int64({total})\n"
-    assert check("05.3", _define(src, "count_parameters")).passed is True
+    assert check("05.3", define(src, "count_parameters")).passed is True
     src = f"def count_parameters(sizes):\n    return 0.5 + {total}\n"
-    fb = check("05.3", _define(src, "count_parameters"))
+    fb = check("05.3", define(src, "count_parameters"))
     assert fb.passed is False and "whole number" in fb.message
 
 
 def test_count_parameters_matches_nnlib():
-    count = _solution("05.3")
+    count = solution_of("05.3")
     model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
     assert count([64, 32, 10]) == sum(p.data.size for p in model.parameters()) == 2410
 

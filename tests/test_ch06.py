@@ -8,6 +8,7 @@ import pytest
 from nnlib import functional as F
 from nnlib.chapters.ch06 import huber_explorer, huber_readout, loss_explorer, loss_readout
 from nnlib.exercises import check, get
+from tests.exercise_helpers import define, placeholder_of, solution_of
 
 # ------------------------------------------------------------------ explorers
 
@@ -65,26 +66,10 @@ def test_huber_readout_and_explorer():
 # ------------------------------------------------------------------ exercises
 
 
-def _define(source: str, name: str):
-    namespace = {"np": np, "math": math}
-    exec(source, namespace)
-    return namespace[name]
-
-
-def _solution(ex_id):
-    ex = get(ex_id)
-    return _define(ex.solution, ex.answers[0])
-
-
-def _placeholder(ex_id):
-    ex = get(ex_id)
-    return _define(ex.placeholder, ex.answers[0]) if ex.kind == "code" else ...
-
-
 @pytest.mark.parametrize("ex_id", ["06.1", "06.2", "06.3", "06.4"])
 def test_solution_passes_and_placeholder_is_not_done(ex_id):
-    assert check(ex_id, _solution(ex_id)).passed is True
-    fb = check(ex_id, _placeholder(ex_id))
+    assert check(ex_id, solution_of(ex_id)).passed is True
+    fb = check(ex_id, placeholder_of(ex_id))
     assert fb.passed is None and "Not done yet" in str(fb)
 
 
@@ -94,7 +79,7 @@ def test_chapter_has_four_exercises_two_of_them_code():
 
 
 def test_our_cross_entropy_matches_nnlib_and_stays_finite():
-    ce = _solution("06.1")
+    ce = solution_of("06.1")
     rng = np.random.default_rng(0)
     logits, targets = rng.normal(size=(7, 4)), rng.integers(0, 4, size=7)
     assert ce(logits, targets) == pytest.approx(F.cross_entropy(logits, targets))
@@ -166,13 +151,13 @@ _CE = {
 )
 def test_cross_entropy_slips_are_named(slip, expected):
     src = f"def cross_entropy(logits, targets):\n    {_CE[slip]}\n"
-    fb = check("06.1", _define(src, "cross_entropy"))
+    fb = check("06.1", define(src, "cross_entropy"))
     assert fb.passed is False and expected in fb.message, fb.message
 
 
 def test_cross_entropy_must_be_written_not_borrowed():
     src = f"def cross_entropy(logits, targets):\n    {_CE['library']}\n"
-    fb = check("06.1", _define(src, "cross_entropy"))
+    fb = check("06.1", define(src, "cross_entropy"))
     assert fb.passed is False and "numpy alone" in fb.message
     namespace = {"np": np, "log_softmax": F.log_softmax}
     exec(
@@ -208,7 +193,7 @@ _HUBER = {
 def test_huber_slips_are_named(slip, expected):
     head = "def huber(pred, target, delta):\n    r = np.abs(pred - target)\n"
     src = f"{head}    return {_HUBER[slip]}\n"
-    fb = check("06.2", _define(src, "huber"))
+    fb = check("06.2", define(src, "huber"))
     assert fb.passed is False and expected in fb.message, fb.message
 
 
@@ -217,12 +202,12 @@ def test_huber_signed_residual_and_per_example_slips():
         "def huber(pred, target, delta):\n    r = pred - target\n"
         "    return np.mean(np.where(np.abs(r) <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)))\n"
     )
-    assert "Use |r|" in check("06.2", _define(signed, "huber")).message
+    assert "Use |r|" in check("06.2", define(signed, "huber")).message
     per_example = (
         "def huber(pred, target, delta):\n    r = np.abs(pred - target)\n"
         "    return np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))\n"
     )
-    assert "Return one number" in check("06.2", _define(per_example, "huber")).message
+    assert "Return one number" in check("06.2", define(per_example, "huber")).message
 
 
 def test_huber_strict_inequality_is_also_right():
@@ -230,7 +215,7 @@ def test_huber_strict_inequality_is_also_right():
         "def huber(pred, target, delta):\n    r = np.abs(pred - target)\n"
         "    return np.mean(np.where(r < delta, 0.5 * r**2, delta * (r - 0.5 * delta)))\n"
     )
-    assert check("06.2", _define(src, "huber")).passed is True  # both pieces meet at |r| = δ
+    assert check("06.2", define(src, "huber")).passed is True  # both pieces meet at |r| = δ
 
 
 @pytest.mark.parametrize(

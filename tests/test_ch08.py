@@ -12,6 +12,7 @@ from nnlib.chapters.ch08 import (
     valley_explorer,
 )
 from nnlib.exercises import check, get
+from tests.exercise_helpers import define, solution_of
 
 # ------------------------------------------------------------------ explorers
 
@@ -97,21 +98,10 @@ def test_valley_descent_limit_is_one_hundredth():
 # ------------------------------------------------------------------ exercises
 
 
-def _define(source: str, name: str):
-    namespace = {"np": np}
-    exec(source, namespace)
-    return namespace[name]
-
-
-def _solution(ex_id: str):
-    ex = get(ex_id)
-    return _define(ex.solution, ex.answers[0])
-
-
 def _variant(ex_id: str, old: str, new: str):
     ex = get(ex_id)
     assert old in ex.solution, old
-    return _define(ex.solution.replace(old, new), ex.answers[0])
+    return define(ex.solution.replace(old, new), ex.answers[0])
 
 
 def test_chapter_08_has_four_exercises_three_of_them_code():
@@ -123,8 +113,8 @@ def test_chapter_08_has_four_exercises_three_of_them_code():
 
 @pytest.mark.parametrize("ex_id", ["08.1", "08.3", "08.4"])
 def test_code_solutions_pass_and_placeholders_are_not_done(ex_id):
-    assert check(ex_id, _solution(ex_id)).passed is True
-    placeholder = _define(get(ex_id).placeholder, get(ex_id).answers[0])
+    assert check(ex_id, solution_of(ex_id)).passed is True
+    placeholder = define(get(ex_id).placeholder, get(ex_id).answers[0])
     fb = check(ex_id, placeholder)
     assert fb.passed is None and "NotImplementedError" in fb.message
 
@@ -182,7 +172,7 @@ def test_sgd_step_reports_exceptions_with_the_case():
 def test_sgd_step_agrees_with_optim_sgd_on_a_linear_layer():
     params, grads, lr, after = ch08._nnlib_sgd_case()
     mine = [p.copy() for p in params]
-    _solution("08.1")(mine, grads, lr)
+    solution_of("08.1")(mine, grads, lr)
     assert all(np.allclose(a, b) for a, b in zip(mine, after, strict=True))
 
 
@@ -360,7 +350,7 @@ def test_training_loop_using_numpy_global_random_state_is_caught():
 
 
 def test_training_loop_that_diverges_or_stalls_is_diagnosed():
-    solution = _solution("08.4")
+    solution = solution_of("08.4")
 
     def blows_up(X, y, epochs, lr, batch_size, seed):
         w, b, losses = solution(X, y, epochs, lr, batch_size, seed)
@@ -392,12 +382,12 @@ def test_training_loop_that_diverges_or_stalls_is_diagnosed():
 
 def test_training_loop_that_is_too_slow_is_told_to_vectorise(monkeypatch):
     monkeypatch.setattr(ch08, "TRAIN_TIME_LIMIT", 0.0)
-    fb = check("08.4", _solution("08.4"))
+    fb = check("08.4", solution_of("08.4"))
     assert fb.passed is False and "Too slow" in fb.message
 
 
 def test_training_check_thresholds_leave_room_for_other_valid_shuffles():
-    solution = _solution("08.4")
+    solution = solution_of("08.4")
     for seed, n, d, separation, epochs, lr, batch_size, _ in ch08._TRAIN_CASES:
         X, y = ch08.logistic_data(seed, n, d, separation)
         best = ch08.best_logistic_loss(X, y)
@@ -411,7 +401,7 @@ def test_training_check_thresholds_leave_room_for_other_valid_shuffles():
 def test_best_logistic_loss_is_the_minimum():
     X, y = ch08.logistic_data(11, 300, 4, 1.0)
     best = ch08.best_logistic_loss(X, y)
-    _, _, losses = _solution("08.4")(X, y, 3000, 0.5, 300, 0)
+    _, _, losses = solution_of("08.4")(X, y, 3000, 0.5, 300, 0)
     assert losses[-1] == pytest.approx(best, abs=1e-6)
 
 
@@ -422,7 +412,7 @@ def test_reference_loop_is_the_solution_and_its_slips_differ():
     n, d, epochs, lr, batch_size, seed = ch08._EXACT_CASE
     assert (n, batch_size, epochs) == (7, 3, 3)
     X, y = ch08.logistic_data(3, n, d, 1.0)
-    want = _solution("08.4")(X, y, epochs, lr, batch_size, seed)
+    want = solution_of("08.4")(X, y, epochs, lr, batch_size, seed)
     ref = ch08._reference_train(X, y, epochs, lr, batch_size, seed)
     assert np.allclose(ref[0], want[0], rtol=1e-12, atol=1e-12)
     assert ref[1] == pytest.approx(want[1], abs=1e-12)

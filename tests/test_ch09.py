@@ -8,6 +8,7 @@ import pytest
 
 from nnlib.chapters import ch09
 from nnlib.exercises import get
+from tests.exercise_helpers import define
 
 # ------------------------------------------------------------------ explorers
 
@@ -83,12 +84,6 @@ def test_stopping_point_and_patience_explorer():
 # ------------------------------------------------------------------ exercises
 
 
-def _define(source: str, name: str):
-    namespace = {"np": np, "math": math}
-    exec(source, namespace)
-    return namespace[name]
-
-
 def _run(ex_id, answer):
     return get(ex_id).run(answer)
 
@@ -97,8 +92,8 @@ def _run(ex_id, answer):
 def test_solution_passes_and_placeholder_is_not_done(ex_id):
     ex = get(ex_id)
     (name,) = ex.answers
-    assert _run(ex_id, _define(ex.solution, name)).passed is True
-    assert _run(ex_id, _define(ex.placeholder, name)).passed is None
+    assert _run(ex_id, define(ex.solution, name)).passed is True
+    assert _run(ex_id, define(ex.placeholder, name)).passed is None
 
 
 ADAMW = get("09.1").solution
@@ -166,7 +161,7 @@ def _edited(source, edits):
 @pytest.mark.parametrize("slip", list(ADAM_SLIPS))
 def test_adamw_slips_are_named(slip):
     edits, words = ADAM_SLIPS[slip]
-    fb = _run("09.1", _define(_edited(ADAMW, edits), "adamw_step"))
+    fb = _run("09.1", define(_edited(ADAMW, edits), "adamw_step"))
     assert fb.passed is False, slip
     assert "input:" in fb.message and "expected:" in fb.message
     assert words in fb.message, fb.message
@@ -181,7 +176,7 @@ def adamw_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight
     m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 """
-    fb = _run("09.1", _define(source, "adamw_step"))
+    fb = _run("09.1", define(source, "adamw_step"))
     assert fb.passed is False and "weight decay is missing" in fb.message
 
 
@@ -201,7 +196,7 @@ def test_adamw_reference_is_pytorchs_adamw():
 
 def test_adamw_solution_matches_torch_over_several_steps():
     torch = pytest.importorskip("torch")
-    adamw_step = _define(ADAMW, "adamw_step")
+    adamw_step = define(ADAMW, "adamw_step")
     g = np.random.default_rng(1)
     w0 = g.normal(size=(3, 2))
     tp = torch.tensor(w0, requires_grad=True)
@@ -275,7 +270,7 @@ def clip_by_global_norm(grads, max_norm):
 
 @pytest.mark.parametrize("words", list(CLIP_SLIPS))
 def test_clip_slips_are_named(words):
-    fb = _run("09.2", _define(CLIP_SLIPS[words], "clip_by_global_norm"))
+    fb = _run("09.2", define(CLIP_SLIPS[words], "clip_by_global_norm"))
     assert fb.passed is False and words in fb.message
 
 
@@ -329,7 +324,7 @@ def warmup_cosine(step, base_lr, warmup_steps, total_steps):
 
 @pytest.mark.parametrize("words", list(WARMUP_SLIPS))
 def test_warmup_slips_are_named(words):
-    fb = _run("09.3", _define(WARMUP_SLIPS[words], "warmup_cosine"))
+    fb = _run("09.3", define(WARMUP_SLIPS[words], "warmup_cosine"))
     assert fb.passed is False and words in fb.message
 
 
@@ -343,7 +338,7 @@ def warmup_cosine(step, base_lr, warmup_steps, total_steps):
     p = (step - warmup_steps) / (total_steps - warmup_steps)
     return base_lr * 0.5 * (1 + math.cos(math.pi * p))
 """
-    fb = _run("09.3", _define(source, "warmup_cosine"))
+    fb = _run("09.3", define(source, "warmup_cosine"))
     assert fb.passed is False and "ZeroDivisionError" in fb.message
     assert "warmup_steps=0" in fb.message
 

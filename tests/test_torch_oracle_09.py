@@ -36,23 +36,6 @@ def test_clip_grad_norm_matches(max_norm, norm_type):
         np.testing.assert_allclose(p.grad, tp.grad.numpy(), rtol=1e-12, atol=1e-15)
 
 
-def test_adamw_exercise_solution_matches_torch():
-    ns = {"np": np, "math": math}
-    exec(get("09.1").solution, ns)
-    adamw_step = ns["adamw_step"]
-    g = np.random.default_rng(1)
-    w0 = g.normal(size=(3, 2))
-    tp = torch.tensor(w0, requires_grad=True)
-    topt = torch.optim.AdamW([tp], lr=0.01, betas=(0.8, 0.99), eps=1e-8, weight_decay=0.1)
-    w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
-    for t in range(1, 8):
-        grad = g.normal(size=(3, 2))
-        w, m, v = adamw_step(w, grad, m, v, t, 0.01, 0.8, 0.99, 1e-8, 0.1)
-        tp.grad = torch.tensor(grad)
-        topt.step()
-    np.testing.assert_allclose(w, tp.detach().numpy(), rtol=1e-12, atol=1e-14)
-
-
 def test_warmup_cosine_solution_matches_torch_schedulers():
     ns = {"np": np, "math": math}
     exec(get("09.3").solution, ns)
