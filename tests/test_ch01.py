@@ -253,3 +253,30 @@ def test_01_4_names_the_slip(answer, words):
 @pytest.mark.parametrize("answer", [3e-8, np.float32(3e-8), 3.1e-8, 2.9e-8])
 def test_01_4_accepts_the_prediction(answer):
     assert check("01.4", answer).passed is True
+
+
+def test_01_3_accepts_steps_built_by_repeated_division():
+    def divided(f, fprime, x):
+        best, h = None, 0.1
+        for _ in range(15):
+            error = abs((f(x + h) - f(x)) / h - fprime(x))
+            if best is None or error < best[0]:
+                best = (error, h)
+            h /= 10  # 0.1 / 10 / 10 ... drifts from 10.0**-k by a rounding
+        return best[1]
+
+    def logspaced(f, fprime, x):
+        steps = np.logspace(-1, -15, 15)
+        return steps[int(np.argmin([abs((f(x + h) - f(x)) / h - fprime(x)) for h in steps]))]
+
+    assert check("01.3", divided).passed is True
+    assert check("01.3", logspaced).passed is True
+
+
+def test_01_2_states_the_range_of_x_it_checks():
+    from nnlib.chapters.ch01 import _DERIVATIVE_CASES
+
+    xs = [case[3] for case in _DERIVATIVE_CASES]
+    assert (min(xs), max(xs)) == (-2e4, 4e8)  # what the notebook and the feedback say
+    fb = check("01.2", *_answers("01.2", get("01.2").solution))
+    assert "from -2e4 to 4e8" in fb.message

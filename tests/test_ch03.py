@@ -238,6 +238,26 @@ def test_gate_weights_check():
     assert fb.passed is False and "z = 0 counts as class 0" in fb.message
     fb = check("03.3", (1, -1, 0.5))
     assert fb.passed is False and "lower the bias" in fb.message
+    assert check("03.3", (1, -1, 0)).passed is True  # z = 0 at (0, 0) and (1, 1) is class 0
+
+
+def test_gate_weights_check_names_the_point_on_the_wrong_side():
+    # (0, 0) is already fine here: only (1, 1), where x2's veto is too weak, is wrong
+    fb = check("03.3", (1, -0.5, -0.2))
+    assert fb.passed is False and "(1, 1) gives z = w1 + w2 + b > 0" in fb.message
+    assert "(0, 0) gives" not in fb.message
+    fb = check("03.3", (0.5, -1, -0.7))
+    assert fb.passed is False and "(1, 0) gives z = w1 + b ≤ 0" in fb.message
+    fb = check("03.3", (-1, -1, 0.5))
+    assert fb.passed is False and "x1 must vote for" in fb.message
+    assert "raise w1" not in fb.message
+
+
+def test_gate_weights_last_hint_allows_a_bias_of_zero():
+    from nnlib.exercises import get
+
+    last = get("03.3").hints[-1]
+    assert "not 0 itself" not in last and "b ≤ 0" in last
     for bad, words in [
         ("1, -1, 0", "text"),
         ([1, -1], "shape (3,)"),

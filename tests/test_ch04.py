@@ -204,11 +204,12 @@ def test_softmax_check_accepts_dividing_after_subtracting_the_max():
 @pytest.mark.parametrize(
     "body, words",
     [
-        ("return W1 @ W2, W2 @ b1 + b2", "order"),
-        ("return W2 @ W1, b2", "first bias also passes through W2"),
-        ("return W2 @ W1, W2 @ b1", "Add layer 2's own bias"),
-        ("return (W2 @ W1).T, W2 @ b1 + b2", "transposed"),
-        ("return W2 @ W1", "Expected a pair"),
+        ("return W2 @ W1, W2 @ b1 + b2", "order of section 1"),  # the column layout's answer
+        ("return W1 @ W2, b2", "first bias also passes through W2"),
+        ("return W1 @ W2, b1 @ W2", "Add layer 2's own bias"),
+        ("return W1 @ W2, W2 @ b1 + b2", "the bias is a row too"),
+        ("return (W1 @ W2).T, b1 @ W2 + b2", "transposed"),
+        ("return W1 @ W2", "Expected a pair"),
     ],
 )
 def test_collapse_slips(body, words):
@@ -218,11 +219,23 @@ def test_collapse_slips(body, words):
     assert "expected: W = " in fb.message or "Expected a pair" in fb.message
 
 
-def test_collapse_accepts_lists():
-    fn = _defs(
-        "def collapse(W1, b1, W2, b2):\n    return (W2 @ W1).tolist(), list(W2 @ b1 + b2)\n"
-    )
+@pytest.mark.parametrize(
+    "body",
+    [
+        "return (W1 @ W2).tolist(), list(b1 @ W2 + b2)",
+        "return np.dot(W1, W2), np.dot(b1, W2) + b2",
+        "return (W2.T @ W1.T).T, W2.T @ b1 + b2",
+    ],
+)
+def test_collapse_accepts_other_correct_forms(body):
+    fn = _defs(f"def collapse(W1, b1, W2, b2):\n    {body}\n")
     assert check("04.3", fn["collapse"]).passed is True
+
+
+def test_collapse_is_not_the_column_version_shown_in_section_1():
+    """Section 1's code gives W = W2 @ W1 (column layout); the exercise asks for rows."""
+    fn = _defs("def collapse(W1, b1, W2, b2):\n    return W2 @ W1, W2 @ b1 + b2\n")
+    assert check("04.3", fn["collapse"]).passed is False
 
 
 def test_factor_check():
@@ -242,3 +255,17 @@ def test_factor_check():
     ]:
         fb = check("04.4", answer)
         assert fb.passed is False and words in fb.message, (answer, fb.message)
+
+
+def test_activation_explorer_legend_shows_the_markers_drawn():
+    from nnlib.plots import COLORS
+
+    explorer = activation_explorer()
+    legend = explorer.figure.axes[5].get_legend()
+    handles = {
+        t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    assert handles["value f(z), dot"].get_marker() == "o"
+    assert handles["value f(z), dot"].get_color() == COLORS["blue"]
+    assert handles["slope f'(z), square"].get_marker() == "s"
+    assert handles["slope f'(z), square"].get_linestyle() == "--"

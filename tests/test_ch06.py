@@ -218,6 +218,34 @@ def test_huber_strict_inequality_is_also_right():
     assert check("06.2", define(src, "huber")).passed is True  # both pieces meet at |r| = δ
 
 
+def test_huber_must_be_written_not_borrowed():
+    from nnlib import nn
+
+    for body in ["F.huber(pred, target, delta=delta)", "nn.HuberLoss(delta=delta)(pred, target)"]:
+        namespace = {"np": np, "F": F, "nn": nn}
+        exec(f"def huber(pred, target, delta):\n    return {body}\n", namespace)
+        fb = check("06.2", namespace["huber"])
+        assert fb.passed is False and "numpy alone" in fb.message, fb.message
+    namespace = {"np": np, "huber_loss": F.huber}
+    exec(
+        "def huber(pred, target, delta):\n    return huber_loss(pred, target, delta)\n", namespace
+    )
+    assert "numpy alone" in check("06.2", namespace["huber"]).message
+    # a learner's own helper with a library-like name is not a library shortcut
+    namespace = {"np": np}
+    exec(
+        "def huber_loss(r, d):\n    return np.where(r <= d, 0.5 * r**2, d * (r - 0.5 * d))\n"
+        "def huber(pred, target, delta):\n"
+        "    return np.mean(huber_loss(np.abs(pred - target), delta))\n",
+        namespace,
+    )
+    assert check("06.2", namespace["huber"]).passed is True
+
+
+def test_best_constants_hint_points_to_the_section_that_teaches_it():
+    assert get("06.3").hints[0].startswith("Section 3 found which constant")
+
+
 @pytest.mark.parametrize(
     ("answer", "passed", "expected"),
     [
@@ -251,6 +279,8 @@ def test_best_constants(answer, passed, expected):
         (math.exp(7), False, "sign"),
         (1.5, False, "between 0 and 1"),
         (0.5, False, "Add up the 20 losses"),
+        (0.0009, False, "rounded too far"),
+        (0.000912, True, "e^-7"),
         (True, False, "boolean"),
         ("e^-7", False, "quotes"),
         (float("nan"), False, "NaN"),

@@ -119,6 +119,24 @@ def test_every_notebook_is_in_course_toml():
     assert not unlisted, f"add these chapters to course.toml: {unlisted}"
 
 
+def _stated_minutes(nb: dict) -> int:
+    """The time a chapter states in its opening cell ("about 45 minutes", "about 2 hours")."""
+    text = "".join(nb["cells"][0]["source"])
+    found = re.search(r"\*\*Time:\*\* about (\d+) (minutes|hours?)", text)
+    assert found, "the opening cell states no time ('**Time:** about N minutes')"
+    return int(found[1]) * (60 if found[2].startswith("hour") else 1)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_time_agrees_with_course_toml(path):
+    listed = {ch["file"]: ch["minutes"] for ch in links.load_course()["chapter"]}
+    stated = _stated_minutes(json.loads(path.read_text(encoding="utf-8")))
+    assert stated == listed[path.name], (
+        f"{path.name} says about {stated} minutes; course.toml (and so the README) says "
+        f"{listed[path.name]}"
+    )
+
+
 def test_launch_link_opens_the_chapter():
     course = links.load_course()
     url = links.binder_url(course, "02_derivatives.ipynb")

@@ -530,7 +530,8 @@ def _gate(weights) -> list[int]:
         "x1 votes for, x2 votes against: w1 > 0 and w2 < 0. Now choose b so that "
         "(0, 0) gives z ≤ 0 but (1, 0) gives z > 0.",
         "With w1 = 1 and w2 = -1, z at (0, 0), (0, 1), (1, 0), (1, 1) is b, b - 1, b + 1, b. "
-        "Any b between -1 and 0 (not 0 itself) works.",
+        "You need b + 1 > 0 and b ≤ 0: b = -0.5 sits safely in the middle (b = 0 passes "
+        "only because z = 0 counts as class 0).",
     ),
 )
 def check_gate_weights(gate_weights) -> Feedback:
@@ -553,12 +554,20 @@ def check_gate_weights(gate_weights) -> Feedback:
         lines.append(f"It computes {named}.")
     if any(z == 0 for z in zs):
         lines.append("Careful: z = 0 counts as class 0 (the neuron says 1 only when z > 0).")
+    if w[0] <= 0:
+        lines.append("x1 must vote for: give it a positive weight.")
     if w[1] >= 0:
         lines.append("x2 must vote against: give it a negative weight.")
-    elif outputs[2] == 0:
-        lines.append("(1, 0) must give z > 0: raise w1 or the bias.")
-    else:
-        lines.append("(0, 0) must give z ≤ 0: lower the bias.")
+    if w[0] > 0 > w[1]:  # the signs are right: say which point is on the wrong side
+        if outputs[0] == 1:
+            lines.append("(0, 0) gives z = b > 0; it must give z ≤ 0: lower the bias.")
+        if outputs[2] == 0:
+            lines.append("(1, 0) gives z = w1 + b ≤ 0; it must give z > 0: raise w1 or the bias.")
+        if outputs[3] == 1:
+            lines.append(
+                "(1, 1) gives z = w1 + w2 + b > 0; it must give z ≤ 0: x2's veto has to "
+                "outweigh x1, so make w2 more negative (or lower the bias)."
+            )
     return wrong(" ".join(lines))
 
 

@@ -74,16 +74,14 @@ def activation_explorer(z: float = 0.5) -> Explorer:
         (slope_dot,) = ax.plot([], [], "s", color=COLORS["orange"], ms=6)
         line = ax.axvline(z, color=COLORS["grey"], lw=1, ls=":")
         markers.append((value_dot, slope_dot, line))
-    legend = fig.axes[5].get_legend()
-    legend_handles = [*legend.legend_handles]
-    legend_handles.append(Line2D([], [], color=COLORS["grey"], lw=1, ls=":", label="your z"))
-    legend.remove()
-    fig.axes[5].legend(
-        handles=legend_handles,
-        labels=["value f(z) (dot)", "slope f'(z) (square)", "your z"],
-        loc="center",
-        fontsize=9,
-    )
+    fig.axes[5].get_legend().remove()
+    legend_handles = [  # each entry drawn as on the plots: the curve with the marker at z
+        Line2D([], [], color=COLORS["blue"], lw=2, marker="o", ms=7, label="value f(z), dot"),
+        Line2D([], [], color=COLORS["orange"], lw=1.8, ls="--", marker="s", ms=6,
+               label="slope f'(z), square"),
+        Line2D([], [], color=COLORS["grey"], lw=1, ls=":", label="your z"),
+    ]  # fmt: skip
+    fig.axes[5].legend(handles=legend_handles, loc="center", fontsize=9)
 
     def draw(r):
         for (value_dot, slope_dot, line), (value, slope) in zip(markers, r.values(), strict=True):
@@ -412,51 +410,55 @@ class _Layer(tuple):
 
 
 def _collapse_cases():
+    """Layers in the row layout: W1 has shape (inputs, hidden), W2 (hidden, outputs)."""
     rng = np.random.default_rng(4040)
     cases = []
     for n, h, m in [(2, 2, 2), (3, 4, 2), (2, 5, 3), (4, 3, 1), (1, 1, 1)]:
-        W1, b1 = rng.integers(-3, 4, size=(h, n)).astype(float), rng.integers(-3, 4, size=h)
-        W2, b2 = rng.integers(-3, 4, size=(m, h)).astype(float), rng.integers(-3, 4, size=m)
+        W1, b1 = rng.integers(-3, 4, size=(n, h)).astype(float), rng.integers(-3, 4, size=h)
+        W2, b2 = rng.integers(-3, 4, size=(h, m)).astype(float), rng.integers(-3, 4, size=m)
         cases.append((W1, b1.astype(float), W2, b2.astype(float)))
     return cases
 
 
 @exercise(
     "04.3",
-    title="two linear layers are one",
+    title="two linear layers are one, with one input per row",
     answers="collapse",
     placeholder='''
 def collapse(W1, b1, W2, b2):
-    """The one linear layer (W, b) that computes the same as layer 1 (W1 @ x + b1)
-    followed by layer 2 (W2 @ h + b2), with no activation between them.
-    Return the pair (W, b)."""
+    """The one linear layer (W, b) that computes the same as layer 1 (h = x @ W1 + b1)
+    followed by layer 2 (h @ W2 + b2), with no activation between them, where each
+    input x is a row. Return the pair (W, b) such that x @ W + b gives the same result."""
     raise NotImplementedError("write the body of collapse")
 ''',
     solution='''
 def collapse(W1, b1, W2, b2):
-    """The one linear layer (W, b) equal to layer 2 after layer 1."""
-    return W2 @ W1, W2 @ b1 + b2
+    """The one linear layer (W, b), in the row layout, equal to layer 2 after layer 1."""
+    return W1 @ W2, b1 @ W2 + b2
 ''',
     hints=(
-        "Substitute h = W1 @ x + b1 into W2 @ h + b2, and multiply out.",
-        "W2 @ (W1 @ x + b1) + b2 = (W2 @ W1) @ x + (W2 @ b1 + b2).",
-        "Layer 1 acts first, so its matrix sits on the right: W = W2 @ W1. Its bias "
-        "also passes through W2: b = W2 @ b1 + b2.",
+        "Substitute h = x @ W1 + b1 into h @ W2 + b2 and multiply out. Keep every product "
+        "in its order: A @ B and B @ A are different matrices.",
+        "(x @ W1 + b1) @ W2 + b2 = x @ (W1 @ W2) + (b1 @ W2 + b2).",
+        "x sits on the left now, so layer 1's matrix comes first: W = W1 @ W2, the reverse "
+        "of section 1's W2 @ W1. The first bias passes through W2 the same way: "
+        "b = b1 @ W2 + b2.",
     ),
 )
 def check_collapse(collapse) -> Feedback:
-    """collapse(W1, b1, W2, b2) on unseen layers of several shapes (square and not)."""
+    """collapse(W1, b1, W2, b2) in the row layout (x @ W1 + b1, then h @ W2 + b2) on unseen
+    layers of several shapes (square and not)."""
     if not callable(collapse):
         raise AnswerError(f"Expected a function collapse(W1, b1, W2, b2), got {collapse!r}.")
 
     def expected(case):
         W1, b1, W2, b2 = case
-        return _Layer(W2 @ W1, W2 @ b1 + b2)
+        return _Layer(W1 @ W2, b1 @ W2 + b2)
 
     def pair(got, want):
         if not isinstance(got, tuple | list) or len(got) != 2:
             raise AnswerError(f"Expected a pair (W, b), got {type(got).__name__}.")
-        W = as_array(got[0], want[0].shape, "W (one row per output, one column per input)")
+        W = as_array(got[0], want[0].shape, "W (one row per input number, one column per output)")
         b = as_array(got[1], want[1].shape, "b (one number per output)")
         return W, b
 
@@ -471,19 +473,30 @@ def check_collapse(collapse) -> Feedback:
         except (TypeError, ValueError):
             return None
         if W.shape == want[0].shape and not close(W, want[0]):
-            if close(W, W1 @ W2) if W1.shape[0] == W2.shape[1] else False:
-                return "The order: layer 1 acts first, so its matrix is on the right, W2 @ W1."
-            if W.shape == want[0].T.shape and close(W, want[0].T):
-                return "That W is transposed: W2 @ W1 has one row per output of layer 2."
-            return "W = W2 @ W1."
+            if W2.shape[1] == W1.shape[0] and close(W, W2 @ W1):
+                return (
+                    "W2 @ W1 is the order of section 1, where x was a column on the right. "
+                    "Here x is a row on the left, so layer 1's matrix comes first: W1 @ W2."
+                )
+            if close(W, want[0].T):
+                return (
+                    "That W is transposed (rows and columns swapped): one row per input "
+                    "number, one column per output."
+                )
+            return "W = W1 @ W2."
         if W.shape == want[0].T.shape and W.shape != want[0].shape:
-            return "That W has the shape of (W2 @ W1) transposed: one row per output, please."
+            return (
+                "That W has the shape of (W1 @ W2) turned on its side: one row per input "
+                "number and one column per output, please."
+            )
         if b.shape == want[1].shape and close(W, want[0]):
             if close(b, b2):
-                return "W is right. The first bias also passes through W2: b = W2 @ b1 + b2."
-            if close(b, W2 @ b1):
-                return "W is right. Add layer 2's own bias: b = W2 @ b1 + b2."
-            return "W is right; b is W2 @ b1 + b2."
+                return "W is right. The first bias also passes through W2: b = b1 @ W2 + b2."
+            if close(b, b1 @ W2):
+                return "W is right. Add layer 2's own bias: b = b1 @ W2 + b2."
+            if W2.shape[0] == W2.shape[1] and close(b, W2 @ b1 + b2):
+                return "W is right. In this layout the bias is a row too: b = b1 @ W2 + b2."
+            return "W is right; b is b1 @ W2 + b2."
         return None
 
     def describe(case):
@@ -503,8 +516,10 @@ def check_collapse(collapse) -> Feedback:
         diagnose=diagnose,
     )
     return failure or correct(
-        "W = W2 @ W1 and b = W2 @ b1 + b2, for every shape. Two linear layers are one "
-        "linear layer: without an activation between them, depth buys nothing."
+        "W = W1 @ W2 and b = b1 @ W2 + b2, for every shape: the same collapse as section 1, "
+        "with the products in the other order because x now sits on the left. Two linear "
+        "layers are one linear layer in either layout: without an activation between them, "
+        "depth buys nothing."
     )
 
 

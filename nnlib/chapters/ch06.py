@@ -191,25 +191,27 @@ def _ce_cases():
 
 
 _SHORTCUTS = {"cross_entropy", "log_softmax", "logsumexp", "nll_loss", "softmax"}
+_HUBER_SHORTCUTS = {"huber", "huber_loss", "HuberLoss", "smooth_l1_loss", "SmoothL1Loss"}
 
 
-def _uses_a_library_shortcut(fn) -> bool:
-    """True when the learner's function calls a library's softmax or cross-entropy
-    (``F.cross_entropy``, ``scipy.special.logsumexp``, ``from nnlib.functional import ...``)."""
+def _uses_a_library_shortcut(fn, shortcuts=frozenset(_SHORTCUTS)) -> bool:
+    """True when the learner's function calls one of a library's ``shortcuts`` (by default its
+    softmax or cross-entropy: ``F.cross_entropy``, ``scipy.special.logsumexp``,
+    ``from nnlib.functional import ...``)."""
     code = getattr(fn, "__code__", None)
     if code is None:
         return False
     names = set(code.co_names)
     found = getattr(fn, "__globals__", {})
     libraries = ("nnlib", "scipy", "torch")
-    if names & set(libraries) and names & _SHORTCUTS:  # imported inside the function
+    if names & set(libraries) and names & shortcuts:  # imported inside the function
         return True
     for name in names:
         obj = found.get(name)
         if isinstance(obj, types.ModuleType):
-            if obj.__name__.split(".")[0] in libraries and names & _SHORTCUTS:
+            if obj.__name__.split(".")[0] in libraries and names & shortcuts:
                 return True
-        elif callable(obj) and getattr(obj, "__name__", "") in _SHORTCUTS:
+        elif callable(obj) and getattr(obj, "__name__", "") in shortcuts:
             if str(getattr(obj, "__module__", "")).split(".")[0] in libraries:
                 return True
     return False
@@ -430,6 +432,11 @@ def check_huber(huber) -> Feedback:
     """huber(pred, target, delta) against nnlib's Huber loss on unseen residuals and deltas."""
     if not callable(huber):
         raise AnswerError(f"Expected a function huber(pred, target, delta), got {huber!r}.")
+    if _uses_a_library_shortcut(huber, _HUBER_SHORTCUTS):
+        return wrong(
+            "Your function calls a library's Huber loss (F.huber, nn.HuberLoss, ...). Write it "
+            "with numpy alone (np.abs, np.where, np.mean): the two pieces are the point."
+        )
     cases = _huber_cases()
     failure = first_failure(
         cases,
@@ -458,7 +465,7 @@ _TIMES = (12.0, 14.0, 15.0, 17.0, 92.0)
     placeholder="best_constants = ...  # your answer: a pair (c for MSE, c for MAE)",
     solution="best_constants = (30.0, 15.0)  # the mean, pulled by 92, and the median",
     hints=(
-        "Section 2 found which constant each loss picks: one is an average you know, the "
+        "Section 3 found which constant each loss picks: one is an average you know, the "
         "other the middle value.",
         "MSE is smallest at the mean of the values; MAE at their median (the middle one once "
         "sorted).",
@@ -531,4 +538,9 @@ def check_likelihood(likelihood) -> Feedback:
         return wrong("Mind the sign: the loss is -log(likelihood), so likelihood = e^(-loss).")
     if value > 1 or value < 0:
         return wrong(f"{value:g} cannot be a probability: it must lie between 0 and 1.")
+    if close(value, want, rel=0.1):
+        return wrong(
+            f"{value:g} is near, but rounded too far: keep the digits, e.g. math.exp(...) "
+            "rather than a number typed from a rounded result."
+        )
     return wrong("Add up the 20 losses (-log of each label's probability), then undo the log.")
