@@ -7,6 +7,7 @@ import pytest
 
 from nnlib.chapters.ch02 import (
     SURFACES,
+    _graph_cases,
     build_graph,
     gradient_explorer,
     gradient_readout,
@@ -163,62 +164,99 @@ def test_02_1_rejects_a_non_function():
     assert "Expected a function" in check("02.1", (3.17, 0.58)).message
 
 
-# 02.2: every gradient of L = (a·b + c)·f
+# 02.2: every gradient of L = (a·b + b)·c, where b is used twice
 
 
-def _right_graph(a, b, c, f):
-    return {"a": f * b, "b": f * a, "c": f, "d": f, "e": f, "f": a * b + c}
+def _right_graph(a, b, c):
+    return {"a": c * b, "b": c * a + c, "c": a * b + b, "d": c, "e": c}
 
 
 def test_02_2_reference_is_value_backward():
-    assert graph_gradients_by_value(2.0, -3.0, 10.0, -2.0) == {
-        "a": 6.0, "b": -4.0, "c": -2.0, "d": -2.0, "e": -2.0, "f": 4.0,
+    assert graph_gradients_by_value(2.0, -3.0, 10.0) == {
+        "a": -30.0, "b": 30.0, "c": -9.0, "d": 10.0, "e": 10.0,
     }  # fmt: skip
+    assert graph_gradients_by_value(-1.0, 2.0, 3.0)["b"] == 0.0  # b's two paths cancel
     rng = np.random.default_rng(0)
-    for a, b, c, f in rng.uniform(-5, 5, size=(20, 4)):
-        want = _right_graph(a, b, c, f)
-        got = graph_gradients_by_value(a, b, c, f)
+    for a, b, c in rng.uniform(-5, 5, size=(20, 3)):
+        want = _right_graph(a, b, c)
+        got = graph_gradients_by_value(a, b, c)
         assert all(got[k] == pytest.approx(want[k]) for k in want)
 
 
-def test_02_2_accepts_numpy_numbers():
+def test_02_2_cannot_be_copied_from_section_7():
+    """The worked graph of sections 5-8 has no reused value; this one does."""
+    ex = get("02.2")
+    assert "graph_gradients(a, b, c)" in ex.placeholder and "e + b" in ex.placeholder
+    cases = _graph_cases()
+    assert len(cases) >= 14 and len(set(cases)) == len(cases)
+    assert cases[:4] == [(2.0, -3.0, 10.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (-1.0, 2.0, 3.0)]
+
+
+def test_02_2_accepts_numpy_numbers_and_extra_keys():
     assert check("02.2", lambda *v: {k: np.float64(x) for k, x in _right_graph(*v).items()})
+    assert check("02.2", lambda *v: {**_right_graph(*v), "L": 1.0})
 
 
 @pytest.mark.parametrize(
     "change, words",
     [
-        (lambda g, a, b, c, f: {**g, "a": b, "b": a}, "local derivatives"),
-        (lambda g, a, b, c, f: {**g, "a": f * a, "b": f * b}, "swapped"),
-        (lambda g, a, b, c, f: {**g, "f": a * b}, "the c is missing"),
-        (lambda g, a, b, c, f: {**g, "c": 1.0}, "local derivative ∂d/∂c"),
-        (lambda g, a, b, c, f: {**g, "d": -f, "e": -f}, "sign of dL/dd"),
-        (lambda g, a, b, c, f: {**g, "e": 2 * f}, "Wrong: dL/de"),
+        (lambda g, a, b, c: {**g, "b": c * a}, "only b's path through e"),
+        (lambda g, a, b, c: {**g, "b": c}, "only b's direct path"),
+        (lambda g, a, b, c: {**g, "a": c * a, "b": c * b + c}, "swapped in e = a·b"),
+        (lambda g, a, b, c: {**g, "a": c * a, "b": c * b}, "swapped in e = a·b"),
+        (lambda g, a, b, c: {**g, "a": b}, "local derivative ∂e/∂a = b"),
+        (lambda g, a, b, c: {**g, "e": 1.0}, "local derivative ∂d/∂e = 1"),
+        (lambda g, a, b, c: {**g, "b": a + 1}, "local derivatives only"),
+        (lambda g, a, b, c: {**g, "c": a * b}, "the + b is missing"),
+        (lambda g, a, b, c: {**g, "d": -c, "e": -c}, "sign of dL/dd"),
+        (lambda g, a, b, c: {**g, "b": -(c * a + c)}, "sign of dL/db"),
+        (lambda g, a, b, c: {**g, "e": 2 * c}, "Wrong: dL/de"),
     ],
 )
 def test_02_2_names_the_slip(change, words):
-    fb = check("02.2", lambda a, b, c, f: change(_right_graph(a, b, c, f), a, b, c, f))
-    assert fb.passed is False and words in fb.message
-    assert "a, b, c, f = 2, -3, 10, -2" in fb.message  # the worked example comes first
+    fb = check("02.2", lambda a, b, c: change(_right_graph(a, b, c), a, b, c))
+    assert fb.passed is False and words in fb.message, fb.message
+    assert "a, b, c = 2, -3, 10" in fb.message  # the worked numbers come first
+    assert "expected: {'a': -30.0, 'b': 30.0" in fb.message and "got:" in fb.message
+
+
+def test_02_2_names_the_sum_when_one_path_is_overwritten():
+    def overwrites(a, b, c):
+        g = _right_graph(a, b, c)
+        g["b"] = c * 1.0  # first path
+        g["b"] = c * a  # second path replaces it instead of adding
+        return g
+
+    fb = check("02.2", overwrites)
+    assert fb.passed is False and "SUM" in fb.message and "overwrite" in fb.message
 
 
 def test_02_2_hard_coded_numbers_fail_on_unseen_inputs():
-    fb = check("02.2", lambda a, b, c, f: _right_graph(2.0, -3.0, 10.0, -2.0))
-    assert fb.passed is False and "a, b, c, f = 0, 0, 0, 0" in fb.message
+    fb = check("02.2", lambda a, b, c: _right_graph(2.0, -3.0, 10.0))
+    assert fb.passed is False and "a, b, c = 0, 0, 0" in fb.message
 
 
 @pytest.mark.parametrize(
     "returns, words",
     [
-        (lambda a, b, c, f: (6, -4, -2, 4), "Expected a dict"),
-        (lambda a, b, c, f: {"a": 1.0}, "no key 'b'"),
-        (lambda a, b, c, f: {**_right_graph(a, b, c, f), "c": "x"}, "for 'c'"),
-        (lambda a, b, c, f: {**_right_graph(a, b, c, f), "c": True}, "boolean"),
+        (lambda a, b, c: (-30, 30, -9, 10, 10), "Expected a dict"),
+        (lambda a, b, c: {"a": 1.0}, "no key 'b'"),
+        (lambda a, b, c: {"dL/da": 1.0, "dL/db": 2.0}, "no key 'a' (its keys: 'dL/da', 'dL/db')"),
+        (lambda a, b, c: {**_right_graph(a, b, c), "c": "x"}, "for 'c'"),
+        (lambda a, b, c: {**_right_graph(a, b, c), "c": True}, "boolean"),
+        (lambda a, b, c: {**_right_graph(a, b, c), "c": float("nan")}, "NaN"),
+        (lambda a, b, c: {**_right_graph(a, b, c), "c": [1.0, 2.0]}, "shape (2,)"),
     ],
 )
 def test_02_2_explains_wrong_kinds(returns, words):
     fb = check("02.2", returns)
-    assert fb.passed is False and words in fb.message
+    assert fb.passed is False and words in fb.message, fb.message
+
+
+def test_02_2_rejects_a_non_function_and_the_old_signature():
+    assert "Expected a function" in check("02.2", {"a": -30.0}).message
+    fb = check("02.2", lambda a, b, c, f: {})
+    assert fb.passed is False and "TypeError" in fb.message
 
 
 # 02.3: a numerical gradient of a function of an array
@@ -325,3 +363,19 @@ def test_02_4_accepts_numbers_as_written(answer):
 def test_02_4_names_the_slip(answer, words):
     fb = check("02.4", answer)
     assert fb.passed is False and words in fb.message
+
+
+def test_02_3_names_an_entry_not_put_back():
+    def forgets_to_restore(f, x, h=1e-5):
+        grad = np.zeros(x.shape)
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            x[i] = old + h
+            up = f(x)
+            x[i] = old - h
+            grad[i] = (up - f(x)) / (2 * h)  # x[i] is never put back
+        return grad
+
+    fb = check("02.3", forgets_to_restore)
+    assert fb.passed is False and "left x changed" in fb.message
+    assert "forward difference" not in fb.message

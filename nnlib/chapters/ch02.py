@@ -280,23 +280,27 @@ def check_gradient_g(gradient_g) -> Feedback:
     )
 
 
-_GRAPH_NAMES = ("a", "b", "c", "d", "e", "f")
+_GRAPH_NAMES = ("a", "b", "c", "d", "e")
 
 
-def graph_gradients_by_value(a, b, c, f) -> dict[str, float]:
-    """dL/d(every node) of L = (a·b + c)·f, from nnlib's Value and backward()."""
-    va, vb, vc, vf = Value(a, "a"), Value(b, "b"), Value(c, "c"), Value(f, "f")
+def graph_gradients_by_value(a, b, c) -> dict[str, float]:
+    """dL/d(every node) of L = (a·b + b)·c, from nnlib's Value and backward().
+
+    b is used twice (in e = a·b and in d = e + b); backward() adds up its two contributions.
+    """
+    va, vb, vc = Value(a, "a"), Value(b, "b"), Value(c, "c")
     e = va * vb
-    d = e + vc
-    L = d * vf
+    d = e + vb
+    L = d * vc
     L.backward()
-    return {"a": va.grad, "b": vb.grad, "c": vc.grad, "d": d.grad, "e": e.grad, "f": vf.grad}
+    return {"a": va.grad, "b": vb.grad, "c": vc.grad, "d": d.grad, "e": e.grad}
 
 
 def _graph_cases(n: int = 12, seed: int = 7) -> list[tuple[float, ...]]:
+    """The worked numbers, zeros, ones, a = -1 (b's two paths cancel), then n random inputs."""
     rng = np.random.default_rng(seed)
-    edge = [(2.0, -3.0, 10.0, -2.0), (0.0, 0.0, 0.0, 0.0), (1.0, 1.0, 1.0, 1.0), (3, 5, -4, 2)]
-    randoms = rng.uniform(-5, 5, size=(n, 4)).round(3)
+    edge = [(2.0, -3.0, 10.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (-1.0, 2.0, 3.0)]
+    randoms = rng.uniform(-5, 5, size=(n, 3)).round(3)
     return edge + [tuple(float(v) for v in row) for row in randoms]
 
 
@@ -307,95 +311,131 @@ def _as_gradients(got) -> dict[str, float]:
         )
     missing = [k for k in _GRAPH_NAMES if k not in got]
     if missing:
-        raise AnswerError(f"Your dict has no key {missing[0]!r}; it needs a, b, c, d, e and f.")
+        keys = ", ".join(repr(k) for k in list(got)[:6]) or "none"
+        raise AnswerError(
+            f"Your dict has no key {missing[0]!r} (its keys: {keys}). Name each gradient by "
+            "its node: the keys are exactly 'a', 'b', 'c', 'd' and 'e'."
+        )
     return {k: as_number(got[k], f"a number for {k!r}") for k in _GRAPH_NAMES}
+
+
+def _diagnose_graph(case, got, want) -> str | None:
+    """The likely slip behind a wrong dict of gradients of L = (a·b + b)·c, or None."""
+    a, b, c = case
+    try:
+        g = _as_gradients(got)
+    except AnswerError:
+        return None
+    bad = [k for k in _GRAPH_NAMES if not close(g[k], want[k])]
+    if not bad:
+        return None
+    if "b" in bad:
+        if close(g["b"], c * a):
+            return (
+                "dL/db counts only b's path through e (dL/de · ∂e/∂b = c·a). b is used twice: "
+                "it also goes straight into d = e + b, and that path adds dL/dd · 1. When a value "
+                "feeds two operations, its gradient is the SUM of the two contributions (did a "
+                "second `=` overwrite the first instead of adding to it?)."
+            )
+        if close(g["b"], c):
+            return (
+                "dL/db counts only b's direct path into d = e + b (dL/dd · 1 = c). b is used "
+                "twice: it also feeds e = a·b, and that path adds dL/de · ∂e/∂b. When a value "
+                "feeds two operations, its gradient is the SUM of the two contributions (did a "
+                "second `=` overwrite the first instead of adding to it?)."
+            )
+    if "a" in bad and close(g["a"], c * a) and "b" in bad:
+        return (
+            "a and b are swapped in e = a·b: ∂e/∂a is b (the *other* input) and ∂e/∂b is a, "
+            "so dL/da = dL/de · b."
+        )
+    local = {
+        "a": (b, "∂e/∂a = b"),
+        "e": (1.0, "∂d/∂e = 1"),
+    }
+    for k, (value, name) in local.items():
+        if k in bad and close(g[k], value):
+            return (
+                f"dL/d{k} = {g[k]:g} is the local derivative {name}, not a gradient: multiply it "
+                f"by the upstream gradient dL/d{'e' if k == 'a' else 'd'}."
+            )
+    if "b" in bad and any(close(g["b"], v) for v in (a + 1.0, a, 1.0)):
+        return (
+            "dL/db is built from local derivatives only (∂e/∂b = a, ∂d/∂b = 1): multiply each "
+            "by the upstream gradient of its path (dL/de and dL/dd) before adding."
+        )
+    if "c" in bad and close(g["c"], a * b):
+        return "dL/dc = d, and here d = a·b + b: the + b is missing."
+    signs = [k for k in bad if close(g[k], -want[k])]
+    if signs and len(signs) == len(bad):
+        return f"Check the sign of dL/d{signs[0]}."
+    return f"Wrong: dL/d{', dL/d'.join(bad)}; the others are right."
 
 
 @exercise(
     "02.2",
-    title="the chain rule through a small graph, as code",
+    title="the chain rule through a graph that uses a value twice",
     answers="graph_gradients",
     placeholder='''
-def graph_gradients(a, b, c, f):
-    """Every gradient of L = (a·b + c)·f, with e = a·b and d = e + c, by the chain rule.
+def graph_gradients(a, b, c):
+    """Every gradient of L = (a·b + b)·c, with e = a·b and d = e + b, by the chain rule.
 
-    Returns a dict {"a": dL/da, "b": dL/db, "c": dL/dc, "d": dL/dd, "e": dL/de, "f": dL/df}.
+    b is used twice (in e and in d). Returns a dict
+    {"a": dL/da, "b": dL/db, "c": dL/dc, "d": dL/dd, "e": dL/de}.
     """
     raise NotImplementedError("write the body of graph_gradients")
 ''',
     solution='''
-def graph_gradients(a, b, c, f):
-    """Every gradient of L = (a·b + c)·f, with e = a·b and d = e + c, by the chain rule.
+def graph_gradients(a, b, c):
+    """Every gradient of L = (a·b + b)·c, with e = a·b and d = e + b, by the chain rule.
 
-    Returns a dict {"a": dL/da, "b": dL/db, "c": dL/dc, "d": dL/dd, "e": dL/de, "f": dL/df}.
+    b is used twice (in e and in d). Returns a dict
+    {"a": dL/da, "b": dL/db, "c": dL/dc, "d": dL/dd, "e": dL/de}.
     """
     e = a * b  # forward pass: the values the local derivatives need
-    d = e + c
-    dL_dd = f  # L = d·f: local derivative ∂L/∂d = f, and dL/dL = 1
-    dL_df = d  # ∂L/∂f = d
-    dL_de = dL_dd * 1.0  # d = e + c passes the gradient through
-    dL_dc = dL_dd * 1.0
+    d = e + b
+    dL_dd = c  # L = d·c: ∂L/∂d = c, and dL/dL = 1
+    dL_dc = d  # ∂L/∂c = d
+    dL_de = dL_dd * 1.0  # d = e + b passes the gradient through to e ...
+    dL_db = dL_dd * 1.0  # ... and to b: b's first path
     dL_da = dL_de * b  # e = a·b: ∂e/∂a = b
-    dL_db = dL_de * a  # ∂e/∂b = a
-    return {"a": dL_da, "b": dL_db, "c": dL_dc, "d": dL_dd, "e": dL_de, "f": dL_df}
+    dL_db += dL_de * a  # b's second path, through e (∂e/∂b = a): the two ADD up
+    return {"a": dL_da, "b": dL_db, "c": dL_dc, "d": dL_dd, "e": dL_de}
 ''',
     hints=(
-        "Work backwards from L, as in section 7, but with the letters a, b, c, f instead of "
-        "the numbers 2, -3, 10, -2. Compute e and d first: some local derivatives need them.",
-        "Each gradient is the upstream gradient times one local derivative: dL/dd = f, "
-        "dL/df = d, then dL/de = dL/dd · 1, and dL/da = dL/de · ∂e/∂a.",
-        "∂e/∂a = b and ∂e/∂b = a, so dL/da = f·b and dL/db = f·a; dL/dc = dL/de = f and "
-        "dL/df = a·b + c.",
+        "Work backwards from L as in section 7, with letters instead of numbers: L = d·c "
+        "gives dL/dd and dL/dc, then d = e + b, then e = a·b. Compute e and d first: some "
+        "local derivatives need them. The new part is b, which feeds two operations.",
+        "A nudge of b reaches L along two paths: through e (local derivative ∂e/∂b = a) and "
+        "straight into d (local derivative ∂d/∂b = 1). Each path contributes upstream gradient "
+        "× local derivative, and b's gradient is the sum of both; that is why backward() "
+        "adds to .grad (+=) instead of overwriting it.",
+        "dL/dd = c, dL/dc = d = a·b + b, dL/de = dL/dd · 1 = c, dL/da = dL/de · b = c·b, and "
+        "dL/db = dL/de · a + dL/dd · 1 = c·a + c.",
     ),
 )
 def check_graph_gradients(graph_gradients) -> Feedback:
-    """graph_gradients(a, b, c, f) agrees with Value.backward() on 16 inputs."""
+    """graph_gradients(a, b, c) agrees with Value.backward() on 16 inputs."""
     if not callable(graph_gradients):
         raise AnswerError(
-            f"Expected a function graph_gradients(a, b, c, f), got {graph_gradients!r}."
+            f"Expected a function graph_gradients(a, b, c), got {graph_gradients!r}."
         )
-
-    def diagnose(case, got, want):
-        a, b, c, f = case
-        try:
-            g = _as_gradients(got)
-        except AnswerError:
-            return None
-        if close(g["a"], b) and close(g["b"], a) and not close(f, 1.0):
-            return (
-                "Those are the local derivatives ∂e/∂a = b and ∂e/∂b = a, not gradients: "
-                "multiply each by the upstream gradient dL/de."
-            )
-        if close(g["a"], f * a) and close(g["b"], f * b) and not close(a, b):
-            return "dL/da and dL/db are swapped: e = a·b gives ∂e/∂a = b (the *other* input)."
-        if close(g["f"], a * b) and not close(c, 0.0):
-            return "dL/df = d = a·b + c: the c is missing."
-        if close(g["c"], 1.0) and not close(f, 1.0):
-            return (
-                "dL/dc = 1 is the local derivative ∂d/∂c; the gradient multiplies it by dL/dd = f."
-            )
-        wrong_keys = [k for k in _GRAPH_NAMES if not close(g[k], want[k])]
-        signs = [k for k in wrong_keys if close(g[k], -want[k])]
-        if signs and len(signs) == len(wrong_keys):
-            return f"Check the sign of dL/d{signs[0]}."
-        if wrong_keys:
-            return f"Wrong: dL/d{', dL/d'.join(wrong_keys)}; the others are right."
-        return None
-
+    cases = _graph_cases()
     failure = first_failure(
-        _graph_cases(),
+        cases,
         run=lambda case: call(graph_gradients, *case, name="graph_gradients"),
         expected=lambda case: graph_gradients_by_value(*case),
         agree=lambda got, want: close(
             [_as_gradients(got)[k] for k in _GRAPH_NAMES], [want[k] for k in _GRAPH_NAMES]
         ),
-        describe=lambda case: "a, b, c, f = " + ", ".join(f"{v:g}" for v in case),
-        diagnose=diagnose,
+        describe=lambda case: "a, b, c = " + ", ".join(f"{v:g}" for v in case),
+        diagnose=_diagnose_graph,
     )
     return failure or correct(
-        "Every gradient agrees with Value.backward() on 16 inputs, zeros and random ones "
-        "included. You just ran backpropagation by hand: upstream gradient times local "
-        "derivative, from L back to the inputs."
+        f"Every gradient agrees with Value.backward() on {len(cases)} inputs, zeros and random "
+        "ones included. b was used twice, so its gradient is the sum of what flows back along "
+        "each use: c·a through e plus c straight from d. (At a = -1 the two cancel.) Value "
+        "does the same by adding to .grad."
     )
 
 
@@ -503,11 +543,17 @@ def check_gradient_by_nudging(gradient_by_nudging) -> Feedback:
         given = x.copy()
         got = call(gradient_by_nudging, f, given, name="gradient_by_nudging")
         if not np.array_equal(given, x):
-            touched.append(case[0])
+            touched.append(case)
         return got
 
     def diagnose(case, got, want):
         x = case[3]
+        if any(t is case for t in touched):
+            return (
+                "Your function left x changed: an entry nudged but not put back shifts the point "
+                "at which every later entry is nudged. Restore x[i] after each nudge, or work on "
+                "a copy (np.array(x, dtype=float))."
+            )
         try:
             g = as_array(got, np.shape(want), "the gradient")
         except AnswerError:
@@ -546,7 +592,8 @@ def check_gradient_by_nudging(gradient_by_nudging) -> Feedback:
         return failure
     if touched:
         return wrong(
-            f"The gradients are right, but on {touched[0]} your function changed the caller's x. "
+            f"The gradients are right, but on {touched[0][0]} your function changed the caller's "
+            "x. "
             "Nudge a copy (np.array(x, dtype=float)), or put every entry back after nudging it."
         )
     return correct(
