@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 import ipywidgets as widgets
 
 from nnlib.engine import Value
-from nnlib.graph import render_svg, to_dot
+from nnlib.graph import MAX_WIDTH_PX, render_svg, svg_size_px, to_dot
 
 __all__ = [
     "MAX_WIDTH",
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: The widest picture a chapter shows, in CSS pixels.
-MAX_WIDTH = 860
+MAX_WIDTH = MAX_WIDTH_PX
 
 
 def _num(x: float) -> str:
@@ -249,12 +249,11 @@ def step_dot(root: Value, step: dict | None = None, rankdir: str = "LR") -> str:
 
 
 def svg_width_px(svg: str) -> float:
-    """The width Graphviz gave the picture, in CSS pixels (1 pt = 4/3 px)."""
-    m = re.search(r'<svg[^>]*\swidth="([\d.]+)(pt|px)?"', svg)
-    if not m:
+    """The width Graphviz gave the picture, in CSS pixels (1 pt = 4/3 px); 0 if it has none."""
+    try:
+        return svg_size_px(svg)[0]
+    except ValueError:
         return 0.0
-    w = float(m.group(1))
-    return w * 4 / 3 if m.group(2) in (None, "pt") else w
 
 
 def fit_svg(svg: str, max_px: float = MAX_WIDTH) -> str:

@@ -17,12 +17,11 @@ from nnlib.chapters.ch07 import (
     draw_graph,
     neuron_graph,
     stepper_readout,
-    svg_size_px,
     weight_nudge_explorer,
     weight_nudge_readout,
 )
 from nnlib.exercises import chapter_exercises, check, get
-from nnlib.graph import render_svg, to_dot
+from nnlib.graph import render_svg, svg_size_px, to_dot
 
 NOTEBOOK = next((Path(__file__).resolve().parent.parent / "notebooks").glob("07_*.ipynb"))
 

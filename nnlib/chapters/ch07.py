@@ -36,7 +36,7 @@ from nnlib.exercises import (
     first_failure,
     wrong,
 )
-from nnlib.graph import DrawnGraph, render_svg, to_dot
+from nnlib.graph import MAX_WIDTH_PX, DrawnGraph, render_svg, to_dot
 from nnlib.plots import COLORS, new_figure
 from nnlib.widgets import Explorer, int_slider, slider
 
@@ -44,7 +44,7 @@ from nnlib.widgets import Explorer, int_slider, slider
 NEURON_EXAMPLE = {"x": 2.0, "w": 3.0, "b": 1.0, "target": 15.0}
 
 #: Widest a drawn graph may be, in CSS pixels (the notebook's output column).
-MAX_GRAPH_PX = 860
+MAX_GRAPH_PX = MAX_WIDTH_PX
 
 
 def neuron_graph(x=2.0, w=3.0, b=1.0, target=15.0):
@@ -80,15 +80,6 @@ def compact_dot(dot: str) -> str:
     else:
         dot = dot.replace("rankdir=TB", "rankdir=TB ranksep=0.12 nodesep=0.15", 1)
     return dot.replace("node [", "node [height=0.3 ", 1)
-
-
-def svg_size_px(svg: str) -> tuple[float, float]:
-    """(width, height) of a Graphviz SVG in CSS pixels (Graphviz writes points: 1 pt = 4/3 px)."""
-    m = re.search(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"', svg)
-    if m is None:
-        raise ValueError("not a Graphviz SVG: no width and height on its <svg> element")
-    scale = {None: 1.0, "px": 1.0, "pt": 4 / 3}
-    return float(m.group(1)) * scale[m.group(2)], float(m.group(3)) * scale[m.group(4)]
 
 
 def draw_graph(root: Value, *, show_grad=True, highlight=()) -> DrawnGraph:
