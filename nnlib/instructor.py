@@ -274,10 +274,15 @@ class Grade:
         return 100.0 * self.passed / self.total if self.total else 0.0
 
 
-_GRADER = """\
+# Run once after the learner's cells: a fresh import of the checks, whatever the notebook did.
+_GRADER_SETUP = """\
 import importlib as _nnlib_il, json as _nnlib_json
 _nnlib_ex = _nnlib_il.reload(_nnlib_il.import_module("nnlib.exercises"))
 _nnlib_il.reload(_nnlib_il.import_module("nnlib.chapters.ch{chapter}"))
+"""
+
+# Then one cell per exercise, so that a check that never ends costs only that exercise.
+_GRADER = """\
 _nnlib_e = _nnlib_ex.get("{id}")
 try:
     _nnlib_fb = _nnlib_e.run(*[globals().get(_n, ...) for _n in _nnlib_e.answers])
@@ -313,10 +318,9 @@ def grade_notebook(path: Path, timeout: int = 60, label: str | None = None) -> G
             cell.outputs = []
     learner_cells = len(nb.cells)
     nonce = "nnlib-grade-" + secrets.token_hex(16) + ":"
+    nb.cells.append(nbformat.v4.new_code_cell(_GRADER_SETUP.format(chapter=chapter)))
     for ex in exercises:
-        nb.cells.append(
-            nbformat.v4.new_code_cell(_GRADER.format(chapter=chapter, id=ex.id, nonce=nonce))
-        )
+        nb.cells.append(nbformat.v4.new_code_cell(_GRADER.format(id=ex.id, nonce=nonce)))
     with tempfile.TemporaryDirectory() as tmp:
         # A scratch folder: a student's notebook cannot write next to the others.
         client = NotebookClient(
