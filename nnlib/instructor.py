@@ -239,10 +239,6 @@ def _write(path: Path, nb: dict) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def make_student_versions(src: Path, out: Path, chapters: list[str], force: bool) -> list[Path]:
-    return write_versions("student", src, out, chapters, force)
-
-
 def sync_folder(src: Path) -> list[Path]:
     """Rewrite the answer and check cells of every notebook in place; return those changed."""
     changed = []
