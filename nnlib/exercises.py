@@ -19,14 +19,34 @@ checks, hints and solutions) live in that chapter's companion module,
 A placeholder is ``...`` (Ellipsis) for a value, or a function whose body
 still says ``raise NotImplementedError``; either gives "Not done yet", never
 an error, so that Run All reaches the end of a chapter.
+
+How a code exercise is checked, in two halves that never share a process
+when an instructor grades:
+
+- its **probe** runs the learner's code on one case and returns plain data
+  (numbers, arrays, lists, text: whatever the judge needs, such as the
+  gradients *and* the order in which the nodes were visited);
+- its **judge** compares those plain results with the cases' expected values
+  (``case["want"]``) and writes the feedback, naming the slip.
+
+A learner's ``check`` runs both in the notebook on the exercise's *public*
+cases (in the chapter's module). The grader (``nnlib.instructor grade``) runs
+the probe in a sandbox on the public and *hidden* cases without their
+expected values, and the judge in its own process. Solutions and hidden cases
+live in ``nnlib.solutions.chNN``, one file per chapter, which a class release
+leaves out; without it ``solution(id)`` says so in one sentence.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import importlib
+import json
+import linecache
 import math
 import numbers
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -41,6 +61,9 @@ __all__ = [
     "Exercise",
     "Feedback",
     "NotDone",
+    "Opaque",
+    "Raised",
+    "ShortcutRefused",
     "as_array",
     "as_int",
     "as_number",
@@ -51,10 +74,15 @@ __all__ = [
     "correct",
     "exercise",
     "first_failure",
+    "from_plain",
+    "hidden_cases",
     "hint",
     "is_placeholder",
+    "probe_results",
+    "refusing",
     "require",
     "solution",
+    "to_plain",
     "wrong",
 ]
 
@@ -234,6 +262,210 @@ def close(a, b, rel: float = 1e-6, abs_tol: float = 1e-9) -> bool:
     return bool(np.allclose(a, b, rtol=rel, atol=abs_tol))
 
 
+# ------------------------------------------------- plain data across a boundary
+#
+# What a probe returns crosses from the learner's process to the judge's as
+# JSON: numbers, text, lists, tuples, dicts and numpy arrays survive; anything
+# else arrives as an ``Opaque`` stand-in that names its type. A learner's
+# ``check`` makes the same round trip, so that the notebook and the grader
+# judge exactly the same data.
+
+_MAX_ITEMS = 2_000_000  # numbers in one result, at most
+_MAX_TEXT = 10_000  # characters of one string, at most
+
+
+class Opaque:
+    """A value that was not plain data (a learner's object, a generator, ...), by name only."""
+
+    def __init__(self, type_name: str, text: str):
+        self.type_name, self.text = type_name, text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Opaque) and (self.type_name, self.text) == (
+            other.type_name,
+            other.text,
+        )
+
+    __hash__ = None
+
+
+@dataclass(frozen=True)
+class Raised:
+    """The learner's code raised ``type``: ``message``, at ``line`` of their code."""
+
+    type: str
+    message: str
+    line: int | None = None
+    code: str = ""
+
+    def describe(self) -> str:
+        where = ""
+        if self.line:
+            code = f": `{self.code}`" if self.code else ""
+            where = f" (line {self.line} of your code{code})"
+        return f"{self.type}: {self.message}{where}"
+
+
+def _float(x: float):
+    return x if math.isfinite(x) else {"__float__": repr(x)}
+
+
+def to_plain(x, _depth: int = 0, _budget: list | None = None):
+    """``x`` as JSON-ready data; ``from_plain`` turns it back (see the section comment)."""
+    budget = _budget if _budget is not None else [_MAX_ITEMS]
+    budget[0] -= 1
+    if budget[0] < 0 or _depth > 30:
+        return {"__object__": "too big", "repr": "a result too large or too deeply nested"}
+    if x is None or type(x) in (bool, str, int):
+        return x[:_MAX_TEXT] if isinstance(x, str) else x
+    if type(x) is float:
+        return _float(x)
+    if isinstance(x, Raised):
+        return {"__raised__": [x.type, x.message, x.line, x.code]}
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+        budget[0] -= x.size
+        if budget[0] < 0:
+            return {"__object__": "too big", "repr": f"an array of shape {x.shape}"}
+        flat = [_float(float(v)) if x.dtype.kind == "f" else v for v in x.ravel().tolist()]
+        return {"__array__": flat, "shape": list(x.shape), "dtype": x.dtype.kind}
+    if isinstance(x, np.generic) and x.dtype.kind in "biuf":
+        return to_plain(x.item(), _depth + 1, budget)
+    if isinstance(x, bool | np.bool_):
+        return bool(x)
+    if isinstance(x, numbers.Integral):
+        return int(x)
+    if isinstance(x, numbers.Real):
+        try:
+            return _float(float(x))
+        except Exception:  # a hostile __float__
+            pass
+    if isinstance(x, complex):
+        return {"__complex__": [_float(x.real), _float(x.imag)]}
+    if type(x) in (list, tuple):
+        items = [to_plain(v, _depth + 1, budget) for v in x]
+        return items if type(x) is list else {"__tuple__": items}
+    if type(x) is dict and all(type(k) is str for k in x):
+        return {"__dict__": [[k, to_plain(v, _depth + 1, budget)] for k, v in x.items()]}
+    try:
+        text = repr(x)
+    except Exception:
+        text = "an object whose repr fails"
+    return {"__object__": type(x).__name__, "repr": text[:200]}
+
+
+def from_plain(x):
+    """The value ``to_plain`` encoded (numpy arrays come back as arrays, objects as Opaque)."""
+    if isinstance(x, list):
+        return [from_plain(v) for v in x]
+    if not isinstance(x, dict):
+        return x
+    if "__float__" in x:
+        return float(x["__float__"])
+    if "__array__" in x:
+        dtype = {"b": bool, "i": np.int64, "u": np.uint64, "f": float}[x.get("dtype", "f")]
+        flat = [from_plain(v) for v in x["__array__"]]
+        return np.array(flat, dtype=dtype).reshape([int(n) for n in x["shape"]])
+    if "__tuple__" in x:
+        return tuple(from_plain(v) for v in x["__tuple__"])
+    if "__dict__" in x:
+        return {str(k): from_plain(v) for k, v in x["__dict__"]}
+    if "__complex__" in x:
+        re_, im = (from_plain(v) for v in x["__complex__"])
+        return complex(re_, im)
+    if "__raised__" in x:
+        kind, message, line, code = x["__raised__"]
+        return Raised(str(kind), str(message), line if isinstance(line, int) else None, str(code))
+    if "__object__" in x:
+        return Opaque(str(x["__object__"]), str(x.get("repr", "")))
+    raise ValueError(f"not plain data: {sorted(x)[:3]}")
+
+
+def round_trip(x):
+    """``x`` as the judge sees it: through JSON and back."""
+    return from_plain(json.loads(json.dumps(to_plain(x), allow_nan=False)))
+
+
+_NNLIB_DIR = os.path.dirname(os.path.abspath(__file__))
+# numpy's folder and the standard library's: frames there are not the learner's code
+_LIBRARY_DIRS = tuple(os.path.dirname(os.path.abspath(m.__file__)) for m in (np, json))
+
+
+def raised(e: BaseException) -> Raised:
+    """What the learner's code raised, with the line of *their* code where it happened."""
+    line, code = None, ""
+    tb = e.__traceback__
+    while tb is not None:
+        name = os.path.abspath(tb.tb_frame.f_code.co_filename)
+        ours = name.startswith(_NNLIB_DIR) or name.startswith(_LIBRARY_DIRS)
+        if not ours and not name.startswith("<frozen"):
+            line = tb.tb_lineno
+            code = linecache.getline(tb.tb_frame.f_code.co_filename, line).strip()
+        tb = tb.tb_next
+    message = str(e)
+    if isinstance(e, RecursionError):
+        message = (
+            "maximum recursion depth exceeded: a recursive function goes one Python call "
+            "deeper per step, and Python stops at about 1,000. Keep your own stack (a list)."
+        )
+    return Raised(type(e).__name__, message[:500], line, code[:200])
+
+
+class ShortcutRefused(Exception):
+    """Raised when the learner's code calls what the exercise asks them to write."""
+
+
+@contextlib.contextmanager
+def refusing(targets: dict[str, str], *functions):
+    """Switch off library functions while the learner's code runs.
+
+    ``targets`` maps a dotted name ("nnlib.functional.softmax") to what the
+    exercise asks for ("softmax"). Inside the block, calling one of them
+    (through its module, or through a name the learner imported into their
+    notebook) raises ``ShortcutRefused`` with one friendly sentence. The
+    ``functions`` are the learner's, whose globals are searched for such names.
+    """
+    patched = []
+
+    def refuse(dotted: str, what: str):
+        def refused(*args, **kwargs):
+            raise ShortcutRefused(
+                f"this exercise asks you to write {what} yourself, so {dotted} is switched "
+                "off while your code is checked."
+            )
+
+        return refused
+
+    try:
+        for dotted, what in targets.items():
+            module_name, attr = dotted.rsplit(".", 1)
+            module = importlib.import_module(module_name)
+            original = getattr(module, attr)
+            stand_in = refuse(dotted, what)
+            patched.append((module.__dict__, attr, original))
+            setattr(module, attr, stand_in)
+            for fn in functions:
+                spaces = [getattr(fn, "__globals__", None)]
+                spaces += (
+                    [getattr(m, "__globals__", None) for m in vars(fn).values()]
+                    if (isinstance(fn, type))
+                    else []
+                )
+                for space in spaces:
+                    if not isinstance(space, dict):
+                        continue
+                    for name, value in list(space.items()):
+                        if value is original:
+                            patched.append((space, name, original))
+                            space[name] = stand_in
+        yield
+    finally:
+        for space, name, original in reversed(patched):
+            space[name] = original
+
+
 # ------------------------------------------------------------ the learner's code
 
 
@@ -260,50 +492,67 @@ def _short(x) -> str:
 
 def first_failure(
     cases: Iterable,
-    run: Callable,
-    expected: Callable,
+    run: Callable | None = None,
+    expected: Callable | None = None,
     *,
+    got: Sequence | None = None,
     agree: Callable | None = None,
     describe: Callable | None = None,
     diagnose: Callable | None = None,
 ) -> Feedback | None:
-    """Run the learner's code on every case; feedback for the first that fails, or None.
+    """Feedback for the first case the learner's code gets wrong, or None when all agree.
 
-    ``run(case)`` calls the learner's code; ``expected(case)`` is what it should
-    give; ``agree(got, want)`` compares (numbers and arrays within 1e-6 relative
-    by default). ``describe(case)`` writes the input for a person to read, and
+    Either ``got`` holds the probe's results, one per case (how every code
+    exercise is judged), or ``run(case)`` calls the learner's code here.
+    ``expected(case)`` is what it should give (``case["want"]`` by default);
+    ``agree(got, want)`` compares (numbers and arrays within 1e-6 relative by
+    default). ``describe(case)`` writes the input for a person to read, and
     ``diagnose(case, got, want)`` may return a sentence naming the likely slip.
-    The feedback lists input, expected and got.
+    The feedback lists input, expected and got; an exception the learner's
+    code raised is reported with its type, message and line.
     """
     agree = agree or (lambda got, want: _agree(got, want))
     describe = describe or _short
-    for case in cases:
+    expected = expected or (lambda case: case["want"])
+    cases = list(cases)
+    if got is not None and len(got) != len(cases):
+        return wrong(f"expected {len(cases)} results from your code, got {len(got)}.")
+    for index, case in enumerate(cases):
         want = expected(case)
-        try:
-            got = run(case)
-        except NotDone:
-            raise
-        except Exception as e:  # the learner's code may raise anything: report it kindly
+        if got is not None:
+            result = got[index]
+        else:
+            try:
+                result = run(case)
+            except NotDone:
+                raise
+            except Exception as e:  # the learner's code may raise anything: report it kindly
+                result = raised(e)
+        if isinstance(result, Raised):
+            if result.type == "nnlib.NotDone":
+                raise NotDone(result.message)
+            if result.type == "nnlib.AnswerError":
+                raise AnswerError(result.message)
             return wrong(
-                f"On the input {describe(case)} your code raised "
-                f"{type(e).__name__}: {e}\n  expected: {_short(want)}"
+                f"On the input {describe(case)} your code raised {result.describe()}\n"
+                f"  expected: {_short(want)}"
             )
-        if got is None and want is not None:
+        if result is None and want is not None:
             return wrong(
                 f"On the input {describe(case)} your code returned None: is a `return` missing?"
             )
         try:
-            ok = agree(got, want)
+            ok = agree(result, want)
         except (TypeError, ValueError, AnswerError) as e:
             ok, why = False, str(e)
         else:
             why = ""
         if not ok:
-            hint_text = diagnose(case, got, want) if diagnose else None
+            hint_text = diagnose(case, result, want) if diagnose else None
             lines = [
                 f"the first case that fails is\n  input:    {describe(case)}",
                 f"  expected: {_short(want)}",
-                f"  got:      {_short(got)}",
+                f"  got:      {_short(result)}",
             ]
             if why:
                 lines.append(f"  ({why})")
@@ -324,6 +573,8 @@ def _agree(got, want) -> bool:
 
 # ------------------------------------------------------------------ registry
 
+NOT_DONE_TYPE, ANSWER_ERROR_TYPE = "nnlib.NotDone", "nnlib.AnswerError"
+
 
 @dataclass
 class Exercise:
@@ -331,29 +582,108 @@ class Exercise:
 
     ``id`` is "chapter.number" ("07.3"); ``answers`` are the names the answer
     cell defines, in the order the check takes them; ``placeholder`` is the
-    answer cell as the learner receives it and ``solution`` is ours (both
-    Python source); ``hints`` go from a nudge to nearly the answer; ``kind``
-    is "code" when the learner writes a function, class or method, and
-    "value" when the answer is a number or array.
+    answer cell as the learner receives it (Python source); ``hints`` go from a
+    nudge to nearly the answer; ``kind`` is "code" when the learner writes a
+    function, class or method, and "value" when the answer is a number or array.
+
+    A code exercise has a ``probe`` (``probe(*answers, case)`` runs the
+    learner's code on one case and returns plain data), public ``cases`` (each
+    a dict whose ``"want"`` the judge compares with), and ``check``, the judge:
+    ``check(cases, results) -> Feedback``. A value exercise's ``check`` takes
+    the values themselves. Our solution and the hidden cases come from
+    ``nnlib.solutions.chNN`` when that file is there (``solution``, ``hidden``).
     """
 
     id: str
     title: str
     answers: tuple[str, ...]
     placeholder: str
-    solution: str
     hints: tuple[str, ...]
     check: Callable[..., Feedback]
     kind: str = "code"
     points: int = 1
+    probe: Callable | None = None
+    cases: tuple = ()
+    inline_solution: str | None = field(default=None, repr=False)
     _hints_shown: int = field(default=0, repr=False)
 
     @property
     def chapter(self) -> str:
         return self.id.split(".")[0]
 
+    @property
+    def solution(self) -> str | None:
+        """Our solution's source, or None in a copy of the course without solutions."""
+        if self.inline_solution is not None:
+            return self.inline_solution
+        private = _private(self.chapter)
+        text = getattr(private, "SOLUTIONS", {}).get(self.id) if private else None
+        return text.strip("\n") + "\n" if text else None
+
+    @property
+    def hidden(self) -> list:
+        """The hidden cases (for grading), or [] without the solutions file."""
+        private = _private(self.chapter)
+        return list(getattr(private, "HIDDEN", {}).get(self.id, ())) if private else []
+
+    def grading_cases(self) -> list:
+        """The cases a grade is computed on: public then hidden (one pseudo-case for a value)."""
+        if self.kind == "value":
+            return [None]
+        return [*self.cases, *self.hidden]
+
+    # -- the two halves ------------------------------------------------------
+
+    def results(self, answers: Sequence, cases: Sequence) -> list:
+        """Run the learner's answers on ``cases`` (the probe half); plain data, one per case.
+
+        Runs where the learner's code lives (the notebook, or the grader's
+        sandbox). Placeholders, answers of the wrong kind and exceptions become
+        ``Raised`` records, never tracebacks.
+        """
+        if any(is_placeholder(a) for a in answers):
+            return [Raised(NOT_DONE_TYPE, "")] * len(cases)
+        if self.kind == "value" or self.probe is None:
+            return [round_trip(tuple(answers))] * len(cases)
+        out = []
+        for case in cases:
+            try:
+                result = self.probe(*answers, case)
+            except NotDone as e:
+                result = Raised(NOT_DONE_TYPE, str(e))
+            except AnswerError as e:
+                result = Raised(ANSWER_ERROR_TYPE, str(e))
+            except Exception as e:  # the learner's code may raise anything
+                result = raised(e)
+            out.append(round_trip(result))
+        return out
+
+    def judge(self, cases: Sequence, results: Sequence) -> Feedback:
+        """The verdict on plain ``results`` (the judge half): runs in the grader's process."""
+        try:
+            if len(results) != len(cases):
+                fb = wrong(f"no result for {len(cases) - len(results)} of the cases.")
+            elif not_done := next(
+                (r for r in results if isinstance(r, Raised) and r.type == NOT_DONE_TYPE), None
+            ):
+                fb = NOT_DONE if not not_done.message else _not_done(not_done.message)
+            elif self.kind == "value" or self.probe is None:
+                values = results[0]
+                if isinstance(values, Raised):
+                    raise AnswerError(values.message)
+                if not isinstance(values, tuple) or len(values) != len(self.answers):
+                    raise AnswerError("the answers did not arrive as expected.")
+                fb = self.check(*values)
+            else:
+                fb = self.check(list(cases), list(results))
+        except NotDone as e:
+            fb = _not_done(str(e))
+        except AnswerError as e:
+            fb = wrong(str(e))
+        return replace(fb, check=self.id)
+
     def run(self, *answers) -> Feedback:
-        """The check on these answers, with placeholders and slips turned into feedback."""
+        """The learner's check: both halves, here, on the public cases."""
         if len(answers) != len(self.answers):
             names = ", ".join(self.answers)
             return replace(
@@ -363,20 +693,30 @@ class Exercise:
                 ),
                 check=self.id,
             )
+        cases = [None] if self.kind == "value" or self.probe is None else list(self.cases)
+        if self.probe is None and self.kind == "code":  # a check not yet split in two
+            return self._run_whole(answers)
+        return self.judge(cases, self.results(answers, cases))
+
+    def _run_whole(self, answers) -> Feedback:
         try:
             if any(is_placeholder(a) for a in answers):
                 fb = NOT_DONE
             else:
                 fb = self.check(*answers)
         except NotDone as e:
-            fb = Feedback(
-                None,
-                f"`{e}` still raises NotImplementedError: write its body, run that cell, "
-                "then run this check again.",
-            )
+            fb = _not_done(str(e))
         except AnswerError as e:
             fb = wrong(str(e))
         return replace(fb, check=self.id)
+
+
+def _not_done(name: str) -> Feedback:
+    return Feedback(
+        None,
+        f"`{name}` still raises NotImplementedError: write its body, run that cell, "
+        "then run this check again.",
+    )
 
 
 EXERCISES: dict[str, Exercise] = {}
@@ -390,17 +730,22 @@ def exercise(
     title: str,
     answers: Sequence[str] | str,
     placeholder: str,
-    solution: str,
     hints: Sequence[str],
     kind: str = "code",
     points: int = 1,
+    cases: Sequence = (),
+    judge: Callable | None = None,
+    solution: str | None = None,
 ):
-    """Register the decorated function as the check of exercise ``id``.
+    """Register exercise ``id``; decorates its check.
 
-    The function takes the learner's answers (already known not to be
-    placeholders) and returns a ``Feedback``; it may raise ``AnswerError``
-    for an answer of the wrong kind and ``NotDone`` (via ``call``) for code
-    that still raises NotImplementedError.
+    For a value exercise, decorate the check: it takes the learner's values
+    (already known not to be placeholders) and returns a ``Feedback``. For a
+    code exercise, decorate the *probe* ``probe(*answers, case)`` and pass the
+    public ``cases`` and the ``judge(cases, results)``. Either may raise
+    ``AnswerError`` for an answer of the wrong kind, and the probe ``NotDone``
+    (via ``call``) for code that still raises NotImplementedError. Solutions
+    belong in ``nnlib.solutions.chNN.SOLUTIONS``, not here.
     """
     if not _ID.match(id):
         raise ValueError(f"exercise ids look like '07.3', got {id!r}")
@@ -408,16 +753,58 @@ def exercise(
         raise ValueError(f"kind must be 'code' or 'value', got {kind!r}")
     if not hints:
         raise ValueError(f"exercise {id} needs at least one hint")
+    if judge is not None and kind != "code":
+        raise ValueError(f"exercise {id}: only code exercises have a probe and a judge")
     names = (answers,) if isinstance(answers, str) else tuple(answers)
 
     def deco(fn):
+        if judge is None:
+            check, probe = fn, None
+        else:
+            check, probe = judge, fn
         EXERCISES[id] = Exercise(
-            id, title, names, placeholder.strip("\n") + "\n", solution.strip("\n") + "\n",
-            tuple(hints), fn, kind, points,
+            id, title, names, placeholder.strip("\n") + "\n", tuple(hints), check, kind,
+            points, probe, tuple(cases),
+            None if solution is None else solution.strip("\n") + "\n",
         )  # fmt: skip
         return fn
 
     return deco
+
+
+def _private(chapter: str):
+    """``nnlib.solutions.chNN`` (solutions and hidden cases), or None where it is left out."""
+    try:
+        return importlib.import_module(f"nnlib.solutions.ch{chapter}")
+    except ModuleNotFoundError as e:
+        if e.name and (e.name == "nnlib.solutions" or e.name.startswith("nnlib.solutions.")):
+            return None
+        raise
+
+
+def has_solutions() -> bool:
+    """True in the full course, False in a class release (no ``nnlib.solutions``)."""
+    try:
+        importlib.import_module("nnlib.solutions")
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def hidden_cases(id: str) -> list:
+    """The hidden cases of exercise ``id`` (empty without the solutions file)."""
+    return get(id).hidden
+
+
+def probe_results(id: str, namespace: dict, cases: Sequence) -> list:
+    """The grader's probe: run the answers found in ``namespace`` on ``cases``; plain data.
+
+    Called inside the grading sandbox, after the learner's notebook ran;
+    ``cases`` carry no expected values. Returns ``to_plain`` data.
+    """
+    ex = get(id)
+    answers = [namespace.get(name, ...) for name in ex.answers]
+    return [to_plain(r) for r in ex.results(answers, cases)]
 
 
 def load_chapter(chapter: str) -> None:
@@ -461,11 +848,18 @@ def check(id: str, *answers) -> Feedback:
     return get(id).run(*answers)
 
 
-def require(id: str, *answers) -> Feedback:
-    """Like ``check``, but raise AssertionError unless the answer passes (graded cells)."""
+def require(id: str, *answers, hidden: Sequence | None = None) -> Feedback:
+    """Like ``check``, but raise AssertionError unless the answer passes (graded cells).
+
+    ``hidden``: more cases (with their expected values) to judge on as well,
+    as nbgrader's hidden tests pass them.
+    """
     from IPython.display import display
 
-    fb = check(id, *answers)
+    ex = get(id)
+    fb = ex.run(*answers)
+    if fb.passed is True and hidden and ex.kind == "code" and ex.probe is not None:
+        fb = ex.judge(list(hidden), ex.results(answers, list(hidden)))
     display(fb)
     return fb.assert_passed()
 
@@ -495,7 +889,9 @@ def hint(id: str, level: int | None = None) -> _Markdownish:
     if not isinstance(level, int) or not 1 <= level <= total:
         raise ValueError(f"exercise {id} has hints 1 to {total}, got {level!r}")
     if level == total:
-        more = f" That was the last hint; solution('{id}') shows ours."
+        more = " That was the last hint." + (
+            f" solution('{id}') shows ours." if ex.solution is not None else ""
+        )
     elif explicit:
         more = f" hint('{id}', {level + 1}) shows hint {level + 1}."
     else:
@@ -510,9 +906,16 @@ def hint(id: str, level: int | None = None) -> _Markdownish:
     )
 
 
+NO_SOLUTIONS = (
+    "Solutions are not part of this copy of the course: ask your instructor, or try the hints."
+)
+
+
 def solution(id: str) -> _Markdownish:
     """Our solution to exercise ``id``, to read (it is not run). Try the hints first!"""
     ex = get(id)
+    if ex.solution is None:
+        return _Markdownish(NO_SOLUTIONS, f"<p>{html.escape(NO_SOLUTIONS)}</p>")
     text = f"Our solution to exercise {id} ({ex.title}):\n\n{ex.solution}"
     return _Markdownish(
         text,

@@ -276,7 +276,15 @@ def test_01_3_accepts_steps_built_by_repeated_division():
 def test_01_2_states_the_range_of_x_it_checks():
     from nnlib.chapters.ch01 import _DERIVATIVE_CASES
 
-    xs = [case[3] for case in _DERIVATIVE_CASES]
+    xs = [case["x"] for case in _DERIVATIVE_CASES]
     assert (min(xs), max(xs)) == (-2e4, 4e8)  # what the notebook and the feedback say
     fb = check("01.2", *_answers("01.2", get("01.2").solution))
     assert "from -2e4 to 4e8" in fb.message
+
+
+def test_01_3_public_expected_steps_are_the_reference_ones():
+    from nnlib.chapters.ch01 import _STEP_CASES
+    from nnlib.solutions.ch01 import best_forward_step
+
+    for case in _STEP_CASES:
+        assert case["want"] == best_forward_step(case["f"], case["fprime"], case["x"])

@@ -238,6 +238,10 @@ def error_explorer(function: str = "sin(x)", x: float = 1.0, h: float = 1e-3) ->
 
 
 # ------------------------------------------------------------------ exercises
+#
+# Each code exercise: public cases (dicts; "want" is what the judge compares
+# with), a probe that runs the learner's code on one case, and a judge.
+# Solutions and hidden cases: nnlib/solutions/ch01.py.
 
 _EPS = np.finfo(float).eps
 _STEPS = [10.0**-k for k in range(1, 16)]
@@ -249,7 +253,6 @@ _STEPS = [10.0**-k for k in range(1, 16)]
     kind="value",
     answers="slope",
     placeholder="slope = ...  # your answer: a number",
-    solution="slope = (2.1**3 - 2**3) / 0.1",
     hints=(
         "A secant slope is rise over run: (f(x + h) - f(x)) / h.",
         "Here f(x) = x³, x = 2 and h = 0.1, so you need f(2.1) and f(2).",
@@ -281,19 +284,86 @@ def _central(f, x, h):
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
-def _scaled_derivative(f, x):
-    h = _EPS ** (1 / 3) * max(abs(x), 1.0)
-    return _central(f, x, h)
+def cube(x):
+    """x³ (a test function of the exercises; module-level so a case can be sent to a grader)."""
+    return x**3
+
+
+def cube_prime(x):
+    return 3 * x**2
+
+
+def fourth_power(x):
+    return x**4
+
+
+def fourth_power_prime(x):
+    return 4 * x**3
+
+
+def minus_sin(x):
+    return -math.sin(x)
+
+
+def reciprocal(x):
+    return 1 / x
+
+
+def half_over_sqrt(x):
+    return 0.5 / math.sqrt(x)
+
+
+def _case(name: str, f, fprime, x: float, want=None) -> dict:
+    """One case of 01.2 or 01.3: f and its exact derivative at x."""
+    case = {"name": name, "f": f, "fprime": fprime, "x": x}
+    if want is not None:
+        case["want"] = want
+    return case
+
+
+def _describe_fx(case) -> str:
+    return f"f(x) = {case['name']}, x = {case['x']:g}"
 
 
 _DERIVATIVE_CASES = [
-    ("sin", math.sin, math.cos, 1.0),
-    ("exp", math.exp, math.exp, 0.0),
-    ("x³", lambda x: x**3, lambda x: 3 * x**2, 1e6),
-    ("x⁴", lambda x: x**4, lambda x: 4 * x**3, -2e4),
-    ("log", math.log, lambda x: 1 / x, 50.0),
-    ("√x", math.sqrt, lambda x: 0.5 / math.sqrt(x), 4e8),
+    _case(name, f, d, x, want=d(x))
+    for name, f, d, x in [
+        ("sin", math.sin, math.cos, 1.0),
+        ("exp", math.exp, math.exp, 0.0),
+        ("x³", cube, cube_prime, 1e6),
+        ("x⁴", fourth_power, fourth_power_prime, -2e4),
+        ("log", math.log, reciprocal, 50.0),
+        ("√x", math.sqrt, half_over_sqrt, 4e8),
+    ]
 ]
+
+
+def judge_derivative(cases, results) -> Feedback:
+    """derivative(f, x) is within 1e-8 (relative) of the true slope on functions and x of
+    very different sizes, including x = 1e6 where a fixed h = 1e-5 is not good enough."""
+
+    def diagnose(case, got, want):
+        f, x = case["f"], case["x"]
+        if close(got, _central(f, x, 1e-5), rel=1e-12, abs_tol=0):
+            return "That is a fixed h = 1e-5: at this x the step must grow with |x|."
+        for h in (1e-5, 1e-8, _EPS ** (1 / 3) * max(abs(x), 1.0)):
+            if close(got, (f(x + h) - f(x)) / h, rel=1e-12, abs_tol=0):
+                return "That is the forward difference. Use f(x + h) and f(x - h), over 2h."
+        return None
+
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=lambda got, want: close(as_number(got), want, rel=1e-8, abs_tol=1e-12),
+        describe=_describe_fx,
+        diagnose=diagnose,
+    )
+    xs = [c["x"] for c in cases]
+    low, high = (f"{v:.0e}".replace("e+0", "e").replace("e-0", "e-") for v in (min(xs), max(xs)))
+    return failure or correct(
+        f"Within 1e-8 of the true slope on {len(cases)} functions, at x from {low} to {high}. "
+        "The step that grows with |x| keeps round-off and truncation balanced at every scale."
+    )
 
 
 @exercise(
@@ -305,13 +375,6 @@ def derivative(f, x):
     """The slope of f at x by the central difference, with h = ∛ε · max(|x|, 1)."""
     raise NotImplementedError("write the body of derivative")
 ''',
-    solution='''
-def derivative(f, x):
-    """The slope of f at x by the central difference, with h = ∛ε · max(|x|, 1)."""
-    eps = np.finfo(float).eps  # 2.2e-16, the gap between 1 and the next float
-    h = eps ** (1 / 3) * max(abs(x), 1.0)
-    return (f(x + h) - f(x - h)) / (2 * h)
-''',
     hints=(
         "Two lines: first compute h, then return the central difference "
         "(f(x + h) - f(x - h)) / 2h.",
@@ -319,47 +382,56 @@ def derivative(f, x):
         "Why max(|x|, 1)? At x = 1e6 the floats near x are about 1e-10 apart, so a step of "
         "1e-5 is lost in round-off; a step that grows with |x| keeps the same relative size.",
     ),
+    cases=_DERIVATIVE_CASES,
+    judge=judge_derivative,
 )
-def check_derivative(derivative) -> Feedback:
-    """derivative(f, x) is within 1e-8 (relative) of the true slope on functions and x of
-    very different sizes, including x = 1e6 where a fixed h = 1e-5 is not good enough."""
+def probe_derivative(derivative, case):
+    """The learner's derivative(f, x) on one case."""
     if not callable(derivative):
         raise AnswerError(f"Expected a function derivative(f, x), got {derivative!r}.")
-
-    def diagnose(case, got, want):
-        _, f, _, x = case
-        if close(got, _central(f, x, 1e-5), rel=1e-12, abs_tol=0):
-            return "That is a fixed h = 1e-5: at this x the step must grow with |x|."
-        for h in (1e-5, 1e-8, _EPS ** (1 / 3) * max(abs(x), 1.0)):
-            if close(got, (f(x + h) - f(x)) / h, rel=1e-12, abs_tol=0):
-                return "That is the forward difference. Use f(x + h) and f(x - h), over 2h."
-        return None
-
-    failure = first_failure(
-        _DERIVATIVE_CASES,
-        run=lambda case: call(derivative, case[1], case[3], name="derivative"),
-        expected=lambda case: case[2](case[3]),
-        agree=lambda got, want: close(as_number(got), want, rel=1e-8, abs_tol=1e-12),
-        describe=lambda case: f"f(x) = {case[0]}, x = {case[3]:g}",
-        diagnose=diagnose,
-    )
-    return failure or correct(
-        "Within 1e-8 of the true slope on six functions, at x from -2e4 to 4e8. "
-        "The step that grows with |x| keeps round-off and truncation balanced at every scale."
-    )
-
-
-def _best_forward_step(f, fprime, x):
-    exact = fprime(x)
-    return min(_STEPS, key=lambda h: abs((f(x + h) - f(x)) / h - exact))
+    return call(derivative, case["f"], case["x"], name="derivative")
 
 
 _STEP_CASES = [
-    ("exp", math.exp, math.exp, 0.0),
-    ("sin", math.sin, math.cos, 1.0),
-    ("x³", lambda x: x**3, lambda x: 3 * x**2, 10.0),
-    ("cos", math.cos, lambda x: -math.sin(x), 2.0),
+    _case("exp", math.exp, math.exp, 0.0, want=1e-08),
+    _case("sin", math.sin, math.cos, 1.0, want=1e-08),
+    _case("x³", cube, cube_prime, 10.0, want=1e-07),
+    _case("cos", math.cos, minus_sin, 2.0, want=1e-08),
 ]
+
+
+def judge_best_step(cases, results) -> Feedback:
+    """best_step(f, fprime, x) finds the forward difference's best step on unseen functions."""
+
+    def diagnose(case, got, want):
+        try:
+            h = as_number(got)
+        except AnswerError:
+            return None
+        if close(h, 1e-15, rel=1e-9, abs_tol=0):
+            return "The smallest h is not the best: below about 1e-8 round-off takes over."
+        f, fprime, x = case["f"], case["fprime"], case["x"]
+        central = min(_STEPS, key=lambda s: abs((f(x + s) - f(x - s)) / (2 * s) - fprime(x)))
+        if close(h, central, rel=1e-9, abs_tol=0):
+            return "That is the best step of the central difference; we asked for the forward one."
+        return "Compare every step's error, not just a few."
+
+    failure = first_failure(
+        cases,
+        got=results,
+        # a step built another way (0.1 divided by 10 again and again) may be off by a rounding
+        agree=lambda got, want: close(as_number(got), want, rel=1e-9, abs_tol=0),
+        describe=_describe_fx,
+        diagnose=diagnose,
+    )
+    if failure:
+        return failure
+    listed = ", ".join(f"{c['name']} at {c['x']:g}: {c['want']:.0e}" for c in cases[:4])
+    return correct(
+        f"Right on all {len(cases)} ({listed}). The bottoms sit near the rule of thumb "
+        "√ε·max(|x|, 1) (1.5e-8 for |x| ≤ 1, ten times more at x = 10), moved by each "
+        "function's curvature and by the luck of round-off."
+    )
 
 
 @exercise(
@@ -372,56 +444,20 @@ def best_step(f, fprime, x):
     closest to the true slope fprime(x)."""
     raise NotImplementedError("write the body of best_step")
 ''',
-    solution='''
-def best_step(f, fprime, x):
-    """Of h = 1e-1, 1e-2, ..., 1e-15, the one whose forward difference of f at x is
-    closest to the true slope fprime(x)."""
-    steps = [10.0**-k for k in range(1, 16)]
-    return min(steps, key=lambda h: abs((f(x + h) - f(x)) / h - fprime(x)))
-''',
     hints=(
         "Make the list of steps [10.0**-k for k in range(1, 16)] and measure the error of each.",
         "The error of one step is abs((f(x + h) - f(x)) / h - fprime(x)).",
         "min(steps, key=...) returns the step with the smallest error: give it a function "
         "of h that computes that error.",
     ),
+    cases=_STEP_CASES,
+    judge=judge_best_step,
 )
-def check_best_step(best_step) -> Feedback:
-    """best_step(f, fprime, x) finds the forward difference's best step on unseen functions."""
+def probe_best_step(best_step, case):
+    """The learner's best_step(f, fprime, x) on one case."""
     if not callable(best_step):
         raise AnswerError(f"Expected a function best_step(f, fprime, x), got {best_step!r}.")
-
-    def diagnose(case, got, want):
-        try:
-            h = as_number(got)
-        except AnswerError:
-            return None
-        if close(h, 1e-15, rel=1e-9, abs_tol=0):
-            return "The smallest h is not the best: below about 1e-8 round-off takes over."
-        _, f, fprime, x = case
-        central = min(_STEPS, key=lambda s: abs((f(x + s) - f(x - s)) / (2 * s) - fprime(x)))
-        if close(h, central, rel=1e-9, abs_tol=0):
-            return "That is the best step of the central difference; we asked for the forward one."
-        return "Compare every step's error, not just a few."
-
-    failure = first_failure(
-        _STEP_CASES,
-        run=lambda case: call(best_step, case[1], case[2], case[3], name="best_step"),
-        expected=lambda case: _best_forward_step(case[1], case[2], case[3]),
-        # a step built another way (0.1 divided by 10 again and again) may be off by a rounding
-        agree=lambda got, want: close(as_number(got), want, rel=1e-9, abs_tol=0),
-        describe=lambda case: f"f(x) = {case[0]}, x = {case[3]:g}",
-        diagnose=diagnose,
-    )
-    if failure:
-        return failure
-    found = {name: _best_forward_step(f, d, x) for name, f, d, x in _STEP_CASES}
-    listed = ", ".join(f"{n} at {x:g}: {found[n]:.0e}" for n, _, _, x in _STEP_CASES)
-    return correct(
-        f"Right on all four ({listed}). The bottoms sit near the rule of thumb "
-        "√ε·max(|x|, 1) (1.5e-8 for |x| ≤ 1, ten times more at x = 10), moved by each "
-        "function's curvature and by the luck of round-off."
-    )
+    return call(best_step, case["f"], case["fprime"], case["x"], name="best_step")
 
 
 @exercise(
@@ -430,7 +466,6 @@ def check_best_step(best_step) -> Feedback:
     kind="value",
     answers="predicted_error",
     placeholder="predicted_error = ...  # your answer: a number such as 1e-5",
-    solution="predicted_error = 3e-6 / 10**2  # central error is of order h²",
     hints=(
         "The central difference's error is of order h²: proportional to h squared.",
         "h goes from 0.01 to 0.001: ten times smaller. What happens to h²?",
