@@ -17,10 +17,15 @@ def root() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Print the browser tests' slider-latency table (tests/browser), if they ran."""
+    """Print the mutation table and the browser tests' tables (tests/browser), if they ran."""
     from tests.browser.conftest import ARTIFACTS, LATENCIES, LAYOUT
+    from tests.test_mutants import RESULTS, table
 
     tr = terminalreporter
+    if RESULTS:
+        tr.section("checks against wrong implementations (tests/mutants)")
+        for line in table():
+            tr.write_line(line)
     if LAYOUT:
         tr.section("explorer layout in a 1280×800 window (slider top to figure bottom)")
         for chapter, widget, px in LAYOUT:
