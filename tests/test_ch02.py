@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 
 from nnlib.chapters.ch02 import (
+    _G_CASES,
+    _GRAPH_CASES,
+    _NUDGING_CASES,
     SURFACES,
-    _graph_cases,
+    _graph_inputs,
     build_graph,
     gradient_explorer,
     gradient_readout,
@@ -16,6 +19,7 @@ from nnlib.chapters.ch02 import (
     nudge_readout,
 )
 from nnlib.exercises import check, get
+from nnlib.solutions import ch02 as reference
 
 
 def test_build_graph_is_the_syllabus_graph():
@@ -187,8 +191,9 @@ def test_02_2_cannot_be_copied_from_section_7():
     """The worked graph of sections 5-8 has no reused value; this one does."""
     ex = get("02.2")
     assert "graph_gradients(a, b, c)" in ex.placeholder and "e + b" in ex.placeholder
-    cases = _graph_cases()
+    cases = _graph_inputs()
     assert len(cases) >= 14 and len(set(cases)) == len(cases)
+    assert [(c["a"], c["b"], c["c"]) for c in _GRAPH_CASES] == cases
     assert cases[:4] == [(2.0, -3.0, 10.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (-1.0, 2.0, 3.0)]
 
 
@@ -208,9 +213,9 @@ def test_02_2_accepts_numpy_numbers_and_extra_keys():
         (lambda g, a, b, c: {**g, "e": 1.0}, "local derivative ∂d/∂e = 1"),
         (lambda g, a, b, c: {**g, "b": a + 1}, "local derivatives only"),
         (lambda g, a, b, c: {**g, "c": a * b}, "the + b is missing"),
-        (lambda g, a, b, c: {**g, "d": -c, "e": -c}, "sign of dL/dd"),
-        (lambda g, a, b, c: {**g, "b": -(c * a + c)}, "sign of dL/db"),
-        (lambda g, a, b, c: {**g, "e": 2 * c}, "Wrong: dL/de"),
+        (lambda g, a, b, c: {**g, "d": -c, "e": -c}, "sign of ∂L/∂d"),
+        (lambda g, a, b, c: {**g, "b": -(c * a + c)}, "sign of ∂L/∂b"),
+        (lambda g, a, b, c: {**g, "e": 2 * c}, "Wrong: ∂L/∂e"),
     ],
 )
 def test_02_2_names_the_slip(change, words):
@@ -348,10 +353,10 @@ def test_02_4_accepts_numbers_as_written(answer):
     "answer, words",
     [
         (-3.0, "local derivative"),
-        (8.0, "dM/dd"),
+        (8.0, "∂M/∂d"),
         (24.0, "sign"),
         (-12.0, "factor 2"),
-        (16.0, "de/da is b"),
+        (16.0, "with respect to a is b = -3"),
         (6.0, "old output"),
         (1.0, "Chain rule"),
         ("-24", "remove the quotes"),
@@ -377,5 +382,96 @@ def test_02_3_names_an_entry_not_put_back():
         return grad
 
     fb = check("02.3", forgets_to_restore)
-    assert fb.passed is False and "left x changed" in fb.message
+    assert fb.passed is False and "left the caller's x changed" in fb.message
     assert "forward difference" not in fb.message
+
+
+# ------------------------------------------------ public cases, reference and grading
+
+
+def test_public_expected_values_equal_the_reference():
+    for case in _G_CASES:
+        assert case["want"] == reference.gradient_g(case["x"], case["y"])
+    for case in _GRAPH_CASES:
+        want = reference.graph_gradients(case["a"], case["b"], case["c"])
+        assert case["want"] == pytest.approx(want, abs=1e-12)
+    for case in _NUDGING_CASES:
+        assert case["want"].shape == np.shape(case["x"])
+        want = reference_nudging(case["f"], case["x"])
+        assert np.allclose(case["want"], want, rtol=1e-6, atol=1e-7), case["name"]
+
+
+def reference_nudging(f, x):
+    ns = {"np": np, "math": math}
+    exec(get("02.3").solution, ns)
+    return ns["gradient_by_nudging"](f, x)
+
+
+def test_hidden_cases_hold_what_the_public_ones_cannot():
+    hidden = get("02.3").hidden
+    shapes = [np.shape(c["x"]) for c in hidden]
+    assert (2, 2, 3) in shapes and any(len(s) == 2 and s[0] != s[1] for s in shapes)
+    assert any(np.asarray(c["x"]).dtype.kind == "i" and np.ndim(c["x"]) > 1 for c in hidden)
+    for case in hidden:  # the rules and the nudging agree on every hidden case
+        assert np.allclose(case["want"], reference_nudging(case["f"], case["x"]), rtol=1e-6)
+    assert len(get("02.1").hidden) >= 4 and len(get("02.2").hidden) >= 4
+
+
+@pytest.mark.parametrize(
+    "ex_id, source, words",
+    [
+        (
+            "02.1",
+            "from nnlib.calculus import numerical_gradient\n"
+            "def gradient_g(x, y):\n"
+            "    return tuple(numerical_gradient(lambda p: p[0]**2*p[1] + math.sin(p[0]*p[1]),"
+            " [x, y]))",
+            "nnlib.calculus.numerical_gradient is switched off",
+        ),
+        (
+            "02.2",
+            "from nnlib import Value\n"
+            "def graph_gradients(a, b, c):\n"
+            "    va, vb, vc = Value(a), Value(b), Value(c)\n"
+            "    e = va * vb; d = e + vb; L = d * vc; L.backward()\n"
+            "    return {'a': va.grad, 'b': vb.grad, 'c': vc.grad, 'd': d.grad, 'e': e.grad}",
+            "not Value",
+        ),
+        (
+            "02.3",
+            "from nnlib.calculus import numerical_gradient\n"
+            "def gradient_by_nudging(f, x, h=1e-5):\n"
+            "    return numerical_gradient(f, x, h)",
+            "write gradient_by_nudging yourself",
+        ),
+    ],
+)
+def test_library_shortcuts_are_refused(ex_id, source, words):
+    fb = check(ex_id, *_answers(ex_id, source))
+    assert fb.passed is False and "ShortcutRefused" in fb.message and words in fb.message
+    assert "Traceback" not in fb.message
+
+
+def test_02_3_names_an_entry_never_put_back_on_a_copy():
+    def never_restores(f, x, h=1e-5):
+        x = np.array(x, dtype=float)
+        grad = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            x[i] += h
+            up = f(x)
+            x[i] -= 2 * h
+            grad[i] = (up - f(x)) / (2 * h)
+        return grad
+
+    fb = check("02.3", never_restores)
+    assert fb.passed is False and "never put back" in fb.message
+    assert "forward difference" not in fb.message
+
+
+def test_every_judge_runs_on_plain_data_only():
+    """The judges see results after a JSON round trip: a dict, a tuple, an array."""
+    ex = get("02.3")
+    cases = ex.grading_cases()
+    results = ex.results([reference_nudging], cases)
+    assert all(isinstance(r, dict) and isinstance(r["gradient"], np.ndarray) for r in results)
+    assert ex.judge(cases, results).passed is True

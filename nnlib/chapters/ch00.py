@@ -1,5 +1,6 @@
 """Chapter 00 (Start here):
-its explorers, and its exercises with their checks, hints and solutions.
+its explorer, and its exercise with its check and hints (our solution is in
+``nnlib/solutions/ch00.py``).
 
 The notebook is ``notebooks/00_*.ipynb``; it imports this module as ``ch00``.
 """
@@ -37,7 +38,6 @@ def square_explorer(x: float = 1.5) -> Explorer:
     kind="value",
     answers="my_x",
     placeholder="my_x = ...  # your answer: a number such as 1.5",
-    solution="my_x = -2.0",
     hints=(
         "Move the slider until the readout says f(x) = 4.00.",
         "There are two such places. Look at the slope readout at each: which one is negative?",

@@ -1,5 +1,6 @@
 """Chapter 02 (Derivatives and gradients):
-its explorers, and its exercises with their checks, hints and solutions.
+its explorers, and its exercises with their probes, checks and hints (our solutions and
+the hidden cases are in ``nnlib/solutions/ch02.py``).
 
 The notebook is ``notebooks/02_*.ipynb``; it imports this module as ``ch02``.
 """
@@ -22,6 +23,7 @@ from nnlib.exercises import (
     correct,
     exercise,
     first_failure,
+    refusing,
     wrong,
 )
 from nnlib.plots import COLORS, contour_with_gradients, new_figure
@@ -179,29 +181,110 @@ def gradient_explorer(surface: str = "bowl: x² + 3y²", x: float = 1.5, y: floa
 
 
 # ------------------------------------------------------------------ exercises
+#
+# Each code exercise: public cases (dicts; "want" is what the judge compares with), a
+# probe that runs the learner's code on one case and returns plain data, and a judge
+# that sees only those plain results. Our solutions, the hidden cases and the
+# reference code that computes their expected values: nnlib/solutions/ch02.py.
+
+#: nnlib's numerical derivatives: switched off while a learner's code is checked where an
+#: exercise asks for derivatives by the rules or for a numerical gradient of their own.
+_NUMERICAL = (
+    "nnlib.calculus.numerical_gradient",
+    "nnlib.calculus.derivative",
+    "nnlib.calculus.central_difference",
+    "nnlib.calculus.forward_difference",
+)
 
 
-def _g(x, y):
-    """g(x, y) = x²·y + sin(x·y), the function of exercise 02.1."""
-    return x * x * y + math.sin(x * y)
+def _safe(diagnose):
+    """A diagnosis never raises: an answer it cannot read gets no diagnosis, not a traceback."""
 
+    def wrapped(case, got, want):
+        try:
+            return diagnose(case, got, want)
+        except Exception:
+            return None
 
-def _g_gradient(x, y):
-    return (2 * x * y + y * math.cos(x * y), x * x + x * math.cos(x * y))
-
-
-_RNG_SEED = 2
-
-
-def _points(n: int = 12, seed: int = _RNG_SEED) -> list[tuple[float, float]]:
-    rng = np.random.default_rng(seed)
-    edge = [(1.0, 2.0), (0.0, 0.0), (0.0, 1.5), (-1.5, 0.0), (2, -3)]
-    return edge + [tuple(float(v) for v in p) for p in rng.uniform(-3, 3, size=(n, 2))]
+    return wrapped
 
 
 def _pair(got, what: str) -> tuple[float, float]:
     values = as_array(got, (2,), what)
     return float(values[0]), float(values[1])
+
+
+def _point_case(x: float, y: float, want: tuple[float, float]) -> dict:
+    return {"x": x, "y": y, "want": want}
+
+
+#: Exercise 02.1's public points: the edges (zeros, a zero coordinate) first, then points
+#: of both signs. The expected gradients are written out (our reference computes them in
+#: nnlib/solutions/ch02.py, and a test keeps the two equal).
+_G_CASES = [
+    _point_case(x, y, want)
+    for (x, y), want in [
+        ((1.0, 2.0), (3.1677063269057153, 0.5838531634528576)),
+        ((0.0, 0.0), (0.0, 0.0)),
+        ((0.0, 1.5), (1.5, 0.0)),
+        ((-1.5, 0.0), (0.0, 0.75)),
+        ((2.0, -3.0), (-14.880510859951098, 5.920340573300732)),
+        ((-1.43, -1.209), (3.6480561735020918, 2.2700051514540864)),
+        ((1.885, -2.449), (-8.997928495892605, 3.3724978316690732)),
+        ((0.601, 1.371), (2.57927937706145, 0.7694677860057851)),
+        ((-1.873, -2.669), (9.243444649910785, 2.97855958347055)),
+        ((-1.35, 0.945), (-2.276708954258111, 1.4299413632258733)),
+    ]
+]
+
+
+@_safe
+def _diagnose_g(case, got, want) -> str | None:
+    """The likely slip behind a wrong gradient of g(x, y) = x²·y + sin(x·y), or None."""
+    x, y = case["x"], case["y"]
+    gx, gy = _pair(got, "a pair")
+    c = math.cos(x * y)
+    slips = [
+        ((want[1], want[0]), "The right numbers in the wrong order: ∂g/∂x comes first."),
+        (
+            (2 * x * y + c, x * x + c),
+            "The chain-rule factor is missing: the local derivative of sin(x·y) with respect "
+            "to x is cos(x·y) times the local derivative of x·y, which is y (and x for ∂g/∂y).",
+        ),
+        (
+            (2 * x + y * c, x * x + x * c),
+            "∂(x²·y)/∂x keeps y: with y held fixed, x²·y is y times x², so its slope is 2x·y.",
+        ),
+        ((2 * x * y - y * c, x * x - x * c), "Check the sign: the slope of sin is +cos."),
+        (
+            (2 * x * y + y * c, 2 * x * y + x * c),
+            "∂g/∂y holds x fixed: x²·y is then x² times y, whose slope in y is x², not 2x·y.",
+        ),
+    ]
+    for value, why in slips:
+        if close((gx, gy), value):
+            return why
+    if close(gx, want[0]) and not close(gy, want[1]):
+        return "∂g/∂x is right; look again at ∂g/∂y (hold x fixed this time)."
+    if close(gy, want[1]) and not close(gx, want[0]):
+        return "∂g/∂y is right; look again at ∂g/∂x (hold y fixed this time)."
+    return None
+
+
+def judge_gradient_g(cases, results) -> Feedback:
+    """gradient_g(x, y) is the gradient of x²·y + sin(x·y) at every point, edge cases first."""
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=lambda got, want: close(_pair(got, "a pair (∂g/∂x, ∂g/∂y)"), want),
+        describe=lambda case: f"(x, y) = ({case['x']:.4g}, {case['y']:.4g})",
+        diagnose=_diagnose_g,
+    )
+    return failure or correct(
+        f"Right at all {len(cases)} points, including (0, 0) and points you never saw. Holding "
+        "one input fixed turned a two-input problem into two one-input ones, and the chain rule "
+        "handled sin(x·y)."
+    )
 
 
 @exercise(
@@ -213,78 +296,29 @@ def gradient_g(x, y):
     """The gradient (∂g/∂x, ∂g/∂y) of g(x, y) = x²·y + sin(x·y), as a pair."""
     raise NotImplementedError("write the body of gradient_g")
 ''',
-    solution='''
-def gradient_g(x, y):
-    """The gradient (∂g/∂x, ∂g/∂y) of g(x, y) = x²·y + sin(x·y), as a pair."""
-    dg_dx = 2 * x * y + math.cos(x * y) * y  # y held fixed; chain rule inside sin
-    dg_dy = x**2 + math.cos(x * y) * x  # x held fixed
-    return (dg_dx, dg_dy)
-''',
     hints=(
         "Do one input at a time. For ∂g/∂x, pretend y is a fixed number such as 5: "
         "g = 5x² + sin(5x). Then do ∂g/∂y with x fixed.",
         "x²·y with y fixed is a constant times x², so its slope is 2x·y. sin(x·y) needs the "
-        "chain rule: the outer slope cos(x·y) times the inner slope of x·y.",
+        "chain rule: the outer local derivative cos(x·y) times the local derivative of x·y.",
         "∂g/∂x = 2xy + cos(xy)·y and ∂g/∂y = x² + cos(xy)·x. Return them as a pair, x first.",
     ),
+    cases=_G_CASES,
+    judge=judge_gradient_g,
 )
-def check_gradient_g(gradient_g) -> Feedback:
-    """gradient_g(x, y) is the gradient of x²·y + sin(x·y) at 17 points, edge cases first."""
+def probe_gradient_g(gradient_g, case):
+    """The learner's gradient_g(x, y) at one point, with nnlib's numerical derivatives off."""
     if not callable(gradient_g):
         raise AnswerError(f"Expected a function gradient_g(x, y), got {gradient_g!r}.")
-
-    def diagnose(case, got, want):
-        x, y = case
-        try:
-            gx, gy = _pair(got, "a pair")
-        except AnswerError:
-            return None
-        c = math.cos(x * y)
-        slips = [
-            ((want[1], want[0]), "The right numbers in the wrong order: ∂g/∂x comes first."),
-            (
-                (2 * x * y + c, x * x + c),
-                "The chain-rule factor is missing: the slope of sin(x·y) with respect to x is "
-                "cos(x·y) times the slope of x·y, which is y (and x for ∂g/∂y).",
-            ),
-            (
-                (2 * x + y * c, x * x + x * c),
-                "∂(x²·y)/∂x keeps y: with y held fixed, x²·y is y times x², so its slope is 2x·y.",
-            ),
-            (
-                (2 * x * y - y * c, x * x - x * c),
-                "Check the sign: the slope of sin is +cos.",
-            ),
-        ]
-        for value, why in slips:
-            if close((gx, gy), value):
-                return why
-        if close(gx, want[0]) and not close(gy, want[1]):
-            return "∂g/∂x is right; look again at ∂g/∂y (hold x fixed this time)."
-        if close(gy, want[1]) and not close(gx, want[0]):
-            return "∂g/∂y is right; look again at ∂g/∂x (hold y fixed this time)."
-        return None
-
-    failure = first_failure(
-        _points(),
-        run=lambda p: call(gradient_g, p[0], p[1], name="gradient_g"),
-        expected=lambda p: _g_gradient(*p),
-        agree=lambda got, want: close(_pair(got, "a pair (∂g/∂x, ∂g/∂y)"), want),
-        describe=lambda p: f"(x, y) = ({p[0]:.4g}, {p[1]:.4g})",
-        diagnose=diagnose,
-    )
-    return failure or correct(
-        "Right at all 17 points, including (0, 0) and points you never saw. Holding one input "
-        "fixed turned a two-input problem into two one-input ones, and the chain rule handled "
-        "sin(x·y)."
-    )
+    with refusing(dict.fromkeys(_NUMERICAL, "∂g/∂x and ∂g/∂y by the rules"), gradient_g):
+        return call(gradient_g, case["x"], case["y"], name="gradient_g")
 
 
 _GRAPH_NAMES = ("a", "b", "c", "d", "e")
 
 
 def graph_gradients_by_value(a, b, c) -> dict[str, float]:
-    """dL/d(every node) of L = (a·b + b)·c, from nnlib's Value and backward().
+    """∂L/∂(every node) of L = (a·b + b)·c, from nnlib's Value and backward().
 
     b is used twice (in e = a·b and in d = e + b); backward() adds up its two contributions.
     """
@@ -296,12 +330,20 @@ def graph_gradients_by_value(a, b, c) -> dict[str, float]:
     return {"a": va.grad, "b": vb.grad, "c": vc.grad, "d": d.grad, "e": e.grad}
 
 
-def _graph_cases(n: int = 12, seed: int = 7) -> list[tuple[float, ...]]:
+def _graph_case(a: float, b: float, c: float) -> dict:
+    """A case of 02.2; its expected gradients come from nnlib's Value (the library)."""
+    return {"a": a, "b": b, "c": c, "want": graph_gradients_by_value(a, b, c)}
+
+
+def _graph_inputs(n: int = 12, seed: int = 7) -> list[tuple[float, ...]]:
     """The worked numbers, zeros, ones, a = -1 (b's two paths cancel), then n random inputs."""
     rng = np.random.default_rng(seed)
     edge = [(2.0, -3.0, 10.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (-1.0, 2.0, 3.0)]
     randoms = rng.uniform(-5, 5, size=(n, 3)).round(3)
     return edge + [tuple(float(v) for v in row) for row in randoms]
+
+
+_GRAPH_CASES = [_graph_case(*inputs) for inputs in _graph_inputs()]
 
 
 def _as_gradients(got) -> dict[str, float]:
@@ -319,57 +361,71 @@ def _as_gradients(got) -> dict[str, float]:
     return {k: as_number(got[k], f"a number for {k!r}") for k in _GRAPH_NAMES}
 
 
+@_safe
 def _diagnose_graph(case, got, want) -> str | None:
     """The likely slip behind a wrong dict of gradients of L = (a·b + b)·c, or None."""
-    a, b, c = case
-    try:
-        g = _as_gradients(got)
-    except AnswerError:
-        return None
+    a, b, c = case["a"], case["b"], case["c"]
+    g = _as_gradients(got)
     bad = [k for k in _GRAPH_NAMES if not close(g[k], want[k])]
     if not bad:
         return None
     if "b" in bad:
         if close(g["b"], c * a):
             return (
-                "dL/db counts only b's path through e (dL/de · ∂e/∂b = c·a). b is used twice: "
-                "it also goes straight into d = e + b, and that path adds dL/dd · 1. When a value "
-                "feeds two operations, its gradient is the SUM of the two contributions (did a "
-                "second `=` overwrite the first instead of adding to it?)."
+                "∂L/∂b counts only b's path through e (∂L/∂e · local derivative a = c·a). b is "
+                "used twice: it also goes straight into d = e + b, and that path adds ∂L/∂d · 1. "
+                "When a value feeds two operations, its gradient is the SUM of the two "
+                "contributions (did a second `=` overwrite the first instead of adding to it?)."
             )
         if close(g["b"], c):
             return (
-                "dL/db counts only b's direct path into d = e + b (dL/dd · 1 = c). b is used "
-                "twice: it also feeds e = a·b, and that path adds dL/de · ∂e/∂b. When a value "
-                "feeds two operations, its gradient is the SUM of the two contributions (did a "
-                "second `=` overwrite the first instead of adding to it?)."
+                "∂L/∂b counts only b's direct path into d = e + b (∂L/∂d · 1 = c). b is used "
+                "twice: it also feeds e = a·b, and that path adds ∂L/∂e · local derivative a. "
+                "When a value feeds two operations, its gradient is the SUM of the two "
+                "contributions (did a second `=` overwrite the first instead of adding to it?)."
             )
     if "a" in bad and close(g["a"], c * a) and "b" in bad:
         return (
-            "a and b are swapped in e = a·b: ∂e/∂a is b (the *other* input) and ∂e/∂b is a, "
-            "so dL/da = dL/de · b."
+            "a and b are swapped in e = a·b: the local derivative of e with respect to a is b "
+            "(the *other* input) and with respect to b it is a, so ∂L/∂a = ∂L/∂e · b."
         )
-    local = {
-        "a": (b, "∂e/∂a = b"),
-        "e": (1.0, "∂d/∂e = 1"),
-    }
-    for k, (value, name) in local.items():
+    local = {"a": (b, "∂e/∂a = b", "∂L/∂e"), "e": (1.0, "∂d/∂e = 1", "∂L/∂d")}
+    for k, (value, name, upstream) in local.items():
         if k in bad and close(g[k], value):
             return (
-                f"dL/d{k} = {g[k]:g} is the local derivative {name}, not a gradient: multiply it "
-                f"by the upstream gradient dL/d{'e' if k == 'a' else 'd'}."
+                f"∂L/∂{k} = {g[k]:g} is the local derivative {name}, not a gradient: multiply "
+                f"it by the upstream gradient {upstream}."
             )
     if "b" in bad and any(close(g["b"], v) for v in (a + 1.0, a, 1.0)):
         return (
-            "dL/db is built from local derivatives only (∂e/∂b = a, ∂d/∂b = 1): multiply each "
-            "by the upstream gradient of its path (dL/de and dL/dd) before adding."
+            "∂L/∂b is built from local derivatives only (a through e, 1 straight into d): "
+            "multiply each by the upstream gradient of its path (∂L/∂e and ∂L/∂d) before adding."
         )
     if "c" in bad and close(g["c"], a * b):
-        return "dL/dc = d, and here d = a·b + b: the + b is missing."
+        return "∂L/∂c = d, and here d = a·b + b: the + b is missing."
     signs = [k for k in bad if close(g[k], -want[k])]
     if signs and len(signs) == len(bad):
-        return f"Check the sign of dL/d{signs[0]}."
-    return f"Wrong: dL/d{', dL/d'.join(bad)}; the others are right."
+        return f"Check the sign of ∂L/∂{signs[0]}."
+    return f"Wrong: ∂L/∂{', ∂L/∂'.join(bad)}; the others are right."
+
+
+def judge_graph_gradients(cases, results) -> Feedback:
+    """graph_gradients(a, b, c) agrees with Value.backward() on every case."""
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=lambda got, want: close(
+            [_as_gradients(got)[k] for k in _GRAPH_NAMES], [want[k] for k in _GRAPH_NAMES]
+        ),
+        describe=lambda case: f"a, b, c = {case['a']:g}, {case['b']:g}, {case['c']:g}",
+        diagnose=_diagnose_graph,
+    )
+    return failure or correct(
+        f"Every gradient agrees with Value.backward() on {len(cases)} inputs, zeros and random "
+        "ones included. b was used twice, so its gradient is the sum of what flows back along "
+        "each use: c·a through e plus c straight from d. (At a = -1 the two cancel.) Value "
+        "does the same by adding to .grad."
+    )
 
 
 @exercise(
@@ -381,111 +437,246 @@ def graph_gradients(a, b, c):
     """Every gradient of L = (a·b + b)·c, with e = a·b and d = e + b, by the chain rule.
 
     b is used twice (in e and in d). Returns a dict
-    {"a": dL/da, "b": dL/db, "c": dL/dc, "d": dL/dd, "e": dL/de}.
+    {"a": ∂L/∂a, "b": ∂L/∂b, "c": ∂L/∂c, "d": ∂L/∂d, "e": ∂L/∂e}.
     """
     raise NotImplementedError("write the body of graph_gradients")
 ''',
-    solution='''
-def graph_gradients(a, b, c):
-    """Every gradient of L = (a·b + b)·c, with e = a·b and d = e + b, by the chain rule.
-
-    b is used twice (in e and in d). Returns a dict
-    {"a": dL/da, "b": dL/db, "c": dL/dc, "d": dL/dd, "e": dL/de}.
-    """
-    e = a * b  # forward pass: the values the local derivatives need
-    d = e + b
-    dL_dd = c  # L = d·c: ∂L/∂d = c, and dL/dL = 1
-    dL_dc = d  # ∂L/∂c = d
-    dL_de = dL_dd * 1.0  # d = e + b passes the gradient through to e ...
-    dL_db = dL_dd * 1.0  # ... and to b: b's first path
-    dL_da = dL_de * b  # e = a·b: ∂e/∂a = b
-    dL_db += dL_de * a  # b's second path, through e (∂e/∂b = a): the two ADD up
-    return {"a": dL_da, "b": dL_db, "c": dL_dc, "d": dL_dd, "e": dL_de}
-''',
     hints=(
         "Work backwards from L as in section 7, with letters instead of numbers: L = d·c "
-        "gives dL/dd and dL/dc, then d = e + b, then e = a·b. Compute e and d first: some "
+        "gives ∂L/∂d and ∂L/∂c, then d = e + b, then e = a·b. Compute e and d first: some "
         "local derivatives need them. The new part is b, which feeds two operations.",
-        "A nudge of b reaches L along two paths: through e (local derivative ∂e/∂b = a) and "
-        "straight into d (local derivative ∂d/∂b = 1). Each path contributes upstream gradient "
-        "× local derivative, and b's gradient is the sum of both; that is why backward() "
-        "adds to .grad (+=) instead of overwriting it.",
-        "dL/dd = c, dL/dc = d = a·b + b, dL/de = dL/dd · 1 = c, dL/da = dL/de · b = c·b, and "
-        "dL/db = dL/de · a + dL/dd · 1 = c·a + c.",
+        "A nudge of b reaches L along two paths: through e (local derivative a) and straight "
+        "into d (local derivative 1). Each path contributes upstream gradient × local "
+        "derivative, and b's gradient is the sum of both; that is why backward() adds to "
+        ".grad (+=) instead of overwriting it.",
+        "∂L/∂d = c, ∂L/∂c = d = a·b + b, ∂L/∂e = ∂L/∂d · 1 = c, ∂L/∂a = ∂L/∂e · b = c·b, and "
+        "∂L/∂b = ∂L/∂e · a + ∂L/∂d · 1 = c·a + c.",
     ),
+    cases=_GRAPH_CASES,
+    judge=judge_graph_gradients,
 )
-def check_graph_gradients(graph_gradients) -> Feedback:
-    """graph_gradients(a, b, c) agrees with Value.backward() on 16 inputs."""
+def probe_graph_gradients(graph_gradients, case):
+    """The learner's graph_gradients(a, b, c) on one case, with Value and nudging off."""
     if not callable(graph_gradients):
         raise AnswerError(
             f"Expected a function graph_gradients(a, b, c), got {graph_gradients!r}."
         )
-    cases = _graph_cases()
+    shortcuts = {
+        "nnlib.engine.Value": "the chain rule by hand (not Value)",
+        "nnlib.Value": "the chain rule by hand (not Value)",
+        **dict.fromkeys(_NUMERICAL, "the chain rule by hand (not nudging)"),
+    }
+    with refusing(shortcuts, graph_gradients):
+        return call(graph_gradients, case["a"], case["b"], case["c"], name="graph_gradients")
+
+
+# Exercise 02.3's functions of an array, module-level so that a case can reach the grading
+# sandbox by reference; each with its gradient by the rules (for the expected values).
+
+_RNG = np.random.default_rng(3)
+_A = _RNG.normal(size=(3, 3))
+_Q = _A @ _A.T + np.eye(3)  #: a symmetric 3×3 matrix
+_C = np.array([0.5, -1.0, 2.0])
+
+
+def sum_of_squares(x) -> float:
+    """f(x) = Σ xᵢ²."""
+    return float(np.sum(np.asarray(x, dtype=float) ** 2))
+
+
+def sum_of_squares_gradient(x):
+    return 2 * np.asarray(x, dtype=float)
+
+
+def product_plus_sin(x) -> float:
+    """f(x) = x₀·x₁ + sin(x₂)."""
+    return float(x[0] * x[1] + np.sin(x[2]))
+
+
+def product_plus_sin_gradient(x):
+    return np.array([x[1], x[0], np.cos(x[2])], dtype=float)
+
+
+def half_quadratic(x) -> float:
+    """f(x) = x·Q·x / 2 for a fixed symmetric 3×3 matrix Q."""
+    return float(x @ _Q @ x / 2)
+
+
+def half_quadratic_gradient(x):
+    return _Q @ x
+
+
+def log_sum_exp(x) -> float:
+    """f(x) = log(Σ exp(xᵢ))."""
+    return float(np.log(np.sum(np.exp(x))))
+
+
+def log_sum_exp_gradient(x):
+    return np.exp(x) / np.sum(np.exp(x))
+
+
+def tanh_layer(W) -> float:
+    """f(W) = Σ tanh(W·c) for a fixed vector c of 3 numbers; W has 3 columns."""
+    return float(np.sum(np.tanh(W @ _C)))
+
+
+def tanh_layer_gradient(W):
+    return np.outer(1 - np.tanh(W @ _C) ** 2, _C)
+
+
+def three_times_first(x) -> float:
+    """f(x) = 3·x₀."""
+    return float(3 * x[0])
+
+
+def three_times_first_gradient(x):
+    grad = np.zeros(np.shape(x))
+    grad[0] = 3.0
+    return grad
+
+
+def _array_case(name: str, f, gradient, x) -> dict:
+    """A case of 02.3: f, the point x, and the gradient there by the rules."""
+    return {"name": name, "f": f, "x": x, "want": gradient(x)}
+
+
+_NUDGING_CASES = [
+    _array_case("f(x) = sum(x²)", sum_of_squares, sum_of_squares_gradient, _RNG.normal(size=3)),
+    _array_case(
+        "f(x) = x₀·x₁ + sin(x₂)", product_plus_sin, product_plus_sin_gradient, _RNG.normal(size=3)
+    ),
+    _array_case(
+        "f(x) = x·Q·x / 2 (Q symmetric)",
+        half_quadratic,
+        half_quadratic_gradient,
+        _RNG.normal(size=3),
+    ),
+    _array_case("f(x) = log(sum(exp(x)))", log_sum_exp, log_sum_exp_gradient, _RNG.normal(size=4)),
+    _array_case(
+        "f(W) = sum(tanh(W·c)), W a 2×3 matrix",
+        tanh_layer,
+        tanh_layer_gradient,
+        _RNG.normal(size=(2, 3)),
+    ),
+    _array_case("f(x) = sum(x²)", sum_of_squares, sum_of_squares_gradient, np.array([1, 2, 3])),
+    _array_case("f(x) = 3·x₀", three_times_first, three_times_first_gradient, np.array([5.0])),
+]
+
+
+def _short_array(x) -> str:
+    x = np.asarray(x)
+    text = np.array2string(x, precision=3, separator=", ", max_line_width=80)
+    return text + " (integers)" if x.dtype.kind in "iu" else text
+
+
+def _nudged(f, x, h, kind: str):
+    """What a known slip computes on f at x, entry by entry, in the judge's own process."""
+    x = np.array(x, dtype=float)
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        if kind == "forward":
+            x[i] = old
+            grad[i] = (up - f(x)) / h
+        else:  # "no restore": x[i] stays at old - h while the later entries are nudged
+            grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+def _diagnose_nudging(changed: dict):
+    @_safe
+    def diagnose(case, got, want):
+        x, f, h = np.asarray(case["x"]), case["f"], 1e-5
+        if changed.get(id(case)):
+            return (
+                "Your function left the caller's x changed: an entry nudged but not put back "
+                "shifts the point at which every later entry is nudged. Restore x[i] after each "
+                "nudge, or work on a copy (np.array(x, dtype=float))."
+            )
+        try:
+            g = as_array(got, np.shape(want), "the gradient")
+        except AnswerError:
+            return "The gradient has one entry per entry of x: the same shape as x."
+        near = lambda a, b: close(a, b, rel=1e-4, abs_tol=1e-6)  # noqa: E731
+        if near(g, 2 * want):
+            return "Twice too big: the central difference divides by 2h, not h."
+        if near(g, -want):
+            return "Every sign is flipped: it is f(x + h) - f(x - h), the up-nudge first."
+        if near(g, want * h * h) or near(g, want * h * h / 2):
+            return (
+                "Far too small, by a factor of about h²: `/ 2 * h` divides by 2 and then "
+                "*multiplies* by h. Write / (2 * h)."
+            )
+        if x.dtype.kind in "iu":
+            return (
+                "x holds integers, and an integer array can't hold x + 1e-5 (it rounds back). "
+                "Work on a float copy: np.array(x, dtype=float)."
+            )
+        if g.size > 1 and near(g, np.full(g.shape, np.sum(want))):
+            return (
+                "Every entry is the same number: you nudged all of x at once (x + h). Nudge one "
+                "entry at a time, so that each entry of the gradient measures its own input."
+            )
+        # The slips below differ from the right answer by about h only: name the one the
+        # answer sits on (far closer to it than to the right gradient).
+        slips = {
+            "no restore": (
+                "Entry i is never put back: after its down-nudge it stays at x[i] - h while "
+                "you nudge the entries after it, so they are measured at a shifted point. Put "
+                "x[i] = old back before moving on to the next entry."
+            ),
+            "forward": (
+                "That is the forward difference (f(x + h) - f(x)) / h, whose error is of order h. "
+                "Nudge both ways: (f(x + h) - f(x - h)) / 2h."
+            ),
+        }
+        off = float(np.max(np.abs(g - want)))
+        for kind, why in slips.items():
+            gap = float(np.max(np.abs(g - _nudged(f, x, h, kind))))
+            if gap < 1e-7 * max(1.0, float(np.max(np.abs(want)))) and gap < off / 10:
+                return why
+        return None
+
+    return diagnose
+
+
+def judge_gradient_by_nudging(cases, results) -> Feedback:
+    """gradient_by_nudging(f, x) matches gradients by the rules on every case, x untouched."""
+    grads, changed = [], {}
+    for case, result in zip(cases, results, strict=False):
+        if isinstance(result, dict) and "gradient" in result:
+            grads.append(result["gradient"])
+            changed[id(case)] = bool(result.get("x_changed"))
+        else:
+            grads.append(result)
     failure = first_failure(
         cases,
-        run=lambda case: call(graph_gradients, *case, name="graph_gradients"),
-        expected=lambda case: graph_gradients_by_value(*case),
+        got=grads,
         agree=lambda got, want: close(
-            [_as_gradients(got)[k] for k in _GRAPH_NAMES], [want[k] for k in _GRAPH_NAMES]
+            as_array(got, np.shape(want), "the gradient"), want, rel=1e-6, abs_tol=1e-7
         ),
-        describe=lambda case: "a, b, c = " + ", ".join(f"{v:g}" for v in case),
-        diagnose=_diagnose_graph,
+        describe=lambda case: f"{case['name']}, x = {_short_array(case['x'])}",
+        diagnose=_diagnose_nudging(changed),
     )
-    return failure or correct(
-        f"Every gradient agrees with Value.backward() on {len(cases)} inputs, zeros and random "
-        "ones included. b was used twice, so its gradient is the sum of what flows back along "
-        "each use: c·a through e plus c straight from d. (At a = -1 the two cancel.) Value "
-        "does the same by adding to .grad."
+    if failure:
+        return failure
+    touched = [case for case in cases if changed.get(id(case))]
+    if touched:
+        return wrong(
+            f"The gradients are right, but on {touched[0]['name']} your function changed the "
+            "caller's x. Nudge a copy (np.array(x, dtype=float)), or put every entry back "
+            "after nudging it."
+        )
+    return correct(
+        f"Right on all {len(cases)} functions, matrices and integer inputs included, and x came "
+        "back untouched. Notice the price: two evaluations of f per entry of x. "
+        "Backpropagation (section 8, chapter 07) gets all of them from one forward and one "
+        "backward pass."
     )
-
-
-def _gradient_cases():
-    """(description, f, its gradient, x) for exercise 02.3; x is never nudged by the check."""
-    rng = np.random.default_rng(3)
-    W0 = rng.normal(size=(2, 3))
-    v0 = rng.normal(size=3)
-    A = rng.normal(size=(3, 3))
-    Q = A @ A.T + np.eye(3)
-    c = np.array([0.5, -1.0, 2.0])
-    return [
-        ("f(x) = sum(x²)", lambda x: float(np.sum(x**2)), lambda x: 2 * x, v0),
-        (
-            "f(x) = x₀·x₁ + sin(x₂)",
-            lambda x: float(x[0] * x[1] + np.sin(x[2])),
-            lambda x: np.array([x[1], x[0], np.cos(x[2])]),
-            rng.normal(size=3),
-        ),
-        (
-            "f(x) = x·Q·x / 2 (Q symmetric)",
-            lambda x: float(x @ Q @ x / 2),
-            lambda x: Q @ x,
-            rng.normal(size=3),
-        ),
-        (
-            "f(x) = log(sum(exp(x)))",
-            lambda x: float(np.log(np.sum(np.exp(x)))),
-            lambda x: np.exp(x) / np.sum(np.exp(x)),
-            rng.normal(size=4),
-        ),
-        (
-            "f(W) = sum(tanh(W·c)), W a 2×3 matrix",
-            lambda W: float(np.sum(np.tanh(W @ c))),
-            lambda W: np.outer(1 - np.tanh(W @ c) ** 2, c),
-            W0,
-        ),
-        (
-            "f(x) = sum(x²)",
-            lambda x: float(np.sum(np.asarray(x, dtype=float) ** 2)),
-            lambda x: 2 * np.asarray(x, dtype=float),
-            np.array([1, 2, 3]),
-        ),
-        (
-            "f(x) = 3·x₀",
-            lambda x: float(3 * x[0]),
-            lambda x: np.array([3.0]),
-            np.array([5.0]),
-        ),
-    ]
 
 
 @exercise(
@@ -501,25 +692,6 @@ def gradient_by_nudging(f, x, h=1e-5):
     """
     raise NotImplementedError("write the body of gradient_by_nudging")
 ''',
-    solution='''
-def gradient_by_nudging(f, x, h=1e-5):
-    """The gradient of f at x by central differences, nudging one entry of x at a time.
-
-    x is a numpy array of any shape (possibly of integers); f(x) returns a number.
-    Returns an array of x's shape. The caller's x must come back unchanged.
-    """
-    x = np.array(x, dtype=float)  # a float copy: integers can't hold x + h
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):  # every position, in any number of dimensions
-        old = x[i]
-        x[i] = old + h
-        up = f(x)
-        x[i] = old - h
-        down = f(x)
-        x[i] = old  # put it back before nudging the next entry
-        grad[i] = (up - down) / (2 * h)
-    return grad
-''',
     hints=(
         "For each entry i of x: nudge only that entry up by h and evaluate f, nudge it down "
         "by h and evaluate f, and divide the difference by 2h. That is entry i of the gradient.",
@@ -529,84 +701,20 @@ def gradient_by_nudging(f, x, h=1e-5):
         "Inside the loop: old = x[i]; x[i] = old + h; up = f(x); x[i] = old - h; "
         "down = f(x); x[i] = old; grad[i] = (up - down) / (2 * h).",
     ),
+    cases=_NUDGING_CASES,
+    judge=judge_gradient_by_nudging,
 )
-def check_gradient_by_nudging(gradient_by_nudging) -> Feedback:
-    """gradient_by_nudging(f, x) matches analytic gradients of 7 functions, x untouched."""
+def probe_gradient_by_nudging(gradient_by_nudging, case):
+    """The learner's gradient of case["f"] at case["x"], and whether they changed that x."""
     if not callable(gradient_by_nudging):
         raise AnswerError(
             f"Expected a function gradient_by_nudging(f, x, h=1e-5), got {gradient_by_nudging!r}."
         )
-    touched = []
-
-    def run(case):
-        _, f, _, x = case
-        given = x.copy()
-        got = call(gradient_by_nudging, f, given, name="gradient_by_nudging")
-        if not np.array_equal(given, x):
-            touched.append(case)
-        return got
-
-    def diagnose(case, got, want):
-        x = case[3]
-        if any(t is case for t in touched):
-            return (
-                "Your function left x changed: an entry nudged but not put back shifts the point "
-                "at which every later entry is nudged. Restore x[i] after each nudge, or work on "
-                "a copy (np.array(x, dtype=float))."
-            )
-        try:
-            g = as_array(got, np.shape(want), "the gradient")
-        except AnswerError:
-            return "The gradient has one entry per entry of x: the same shape as x."
-        if close(g, 2 * want, rel=1e-4, abs_tol=1e-6):
-            return "Twice too big: the central difference divides by 2h, not h."
-        if x.dtype.kind in "iu":
-            return (
-                "x holds integers, and an integer array can't hold x + 1e-5 (it rounds back). "
-                "Work on a float copy: np.array(x, dtype=float)."
-            )
-        f = case[1]
-        forward = np.zeros(x.shape)
-        for i in np.ndindex(x.shape):
-            up = np.array(x, dtype=float)
-            up[i] += 1e-5
-            forward[i] = (f(up) - f(x)) / 1e-5
-        if close(g, forward, rel=1e-3, abs_tol=1e-7):
-            return (
-                "That is the forward difference (f(x + h) - f(x)) / h, whose error is of order h. "
-                "Nudge both ways: (f(x + h) - f(x - h)) / 2h."
-            )
-        return None
-
-    failure = first_failure(
-        _gradient_cases(),
-        run=run,
-        expected=lambda case: case[2](case[3]),
-        agree=lambda got, want: close(
-            as_array(got, np.shape(want), "the gradient"), want, rel=1e-6, abs_tol=1e-7
-        ),
-        describe=lambda case: f"{case[0]}, x = {_short_array(case[3])}",
-        diagnose=diagnose,
-    )
-    if failure:
-        return failure
-    if touched:
-        return wrong(
-            f"The gradients are right, but on {touched[0][0]} your function changed the caller's "
-            "x. "
-            "Nudge a copy (np.array(x, dtype=float)), or put every entry back after nudging it."
-        )
-    return correct(
-        "Right on all 7 functions, matrices and integer inputs included, and x came back "
-        "untouched. Notice the price: two evaluations of f per entry of x. Backpropagation "
-        "(section 8, chapter 07) gets all of them from one backward pass."
-    )
-
-
-def _short_array(x) -> str:
-    x = np.asarray(x)
-    text = np.array2string(x, precision=3, separator=", ", max_line_width=80)
-    return text + " (integers)" if x.dtype.kind in "iu" else text
+    x = case["x"]
+    given = x.copy()
+    with refusing(dict.fromkeys(_NUMERICAL, "gradient_by_nudging"), gradient_by_nudging):
+        got = call(gradient_by_nudging, case["f"], given, name="gradient_by_nudging")
+    return {"gradient": got, "x_changed": not np.array_equal(given, x)}
 
 
 @exercise(
@@ -615,31 +723,34 @@ def _short_array(x) -> str:
     kind="value",
     answers="dM_da",
     placeholder="dM_da = ...  # your answer: a number",
-    solution="dM_da = 2 * 4.0 * 1.0 * -3.0  # dM/dd · dd/de · de/da = 2d · 1 · b",
     hints=(
-        "Work backwards from M: first dM/dd, then dd/de, then de/da, and multiply them.",
-        "M = d² gives dM/dd = 2d, and d = 4 here. The other two local derivatives are the same "
-        "as in section 7.",
-        "dd/de = 1 and de/da = b = -3, so dM/da = 2·4 · 1 · (-3).",
+        "Work backwards from M: first ∂M/∂d, then the local derivatives of d = e + c and of "
+        "e = a·b, and multiply.",
+        "M = d² gives ∂M/∂d = 2d, and d = 4 here. The two local derivatives on the way back to "
+        "a are the same as in section 7.",
+        "The local derivative of d with respect to e is 1, and that of e with respect to a is "
+        "b = -3, so ∂M/∂a = 2·4 · 1 · (-3).",
     ),
 )
 def check_dM_da(dM_da) -> Feedback:
-    """dM/da for M = d² = (a·b + c)² at a = 2, b = -3, c = 10: 2d·b = -24."""
+    """∂M/∂a for M = d² = (a·b + c)² at a = 2, b = -3, c = 10: 2d·b = -24."""
     g = as_number(dM_da)
     if close(g, -24.0):
         return correct(
-            "dM/dd = 2d = 8, dd/de = 1, de/da = b = -3: 8 · 1 · (-3) = -24. Only the upstream "
-            "gradient changed (8 instead of -2); the local derivatives are the same as for L."
+            "∂M/∂d = 2d = 8, then the local derivatives 1 (d = e + c) and b = -3 (e = a·b): "
+            "8 · 1 · (-3) = -24. Only the upstream gradient changed (8 instead of -2); the local "
+            "derivatives are the same as for L."
         )
     slips = {
-        -3.0: "-3 is only the local derivative de/da = b. Multiply by everything downstream.",
-        8.0: "8 is dM/dd. Keep going back through d = e + c and e = a·b.",
+        -3.0: "-3 is only the local derivative of e = a·b with respect to a (it is b). "
+        "Multiply by the gradient arriving from M.",
+        8.0: "8 is ∂M/∂d. Keep going back through d = e + c and e = a·b.",
         24.0: "Check the sign: b = -3.",
         -12.0: "The slope of d² is 2d, not d: the factor 2 is missing.",
-        16.0: "de/da is b = -3, not a = 2: the slope of a·b with respect to a is b.",
-        6.0: "6 is dL/da for the old output L = d·f. Here the output is M = d².",
+        16.0: "The local derivative of e = a·b with respect to a is b = -3, not a = 2.",
+        6.0: "6 is ∂L/∂a for the old output L = d·f. Here the output is M = d².",
     }
     for value, why in slips.items():
         if close(g, value):
             return wrong(why)
-    return wrong("Chain rule: dM/da = dM/dd · dd/de · de/da. Check by nudging a in code.")
+    return wrong("Chain rule: ∂M/∂a = ∂M/∂d · (local derivatives back to a). Check by nudging a.")
