@@ -6,8 +6,17 @@ import warnings
 import numpy as np
 import pytest
 
+import nnlib.solutions.ch04 as ref
+from nnlib import Value
+from nnlib import functional as F
 from nnlib.chapters.ch04 import (
     ACTIVATION_FUNCTIONS,
+    CHAIN_FACTOR,
+    CHAIN_LAYERS,
+    CHAIN_WEIGHT,
+    COLLAPSE_CASES,
+    SIGMOID_CASES,
+    SOFTMAX_CASES,
     activation_explorer,
     activation_panels,
     activation_readout,
@@ -109,6 +118,43 @@ def test_chapter_04_has_code_exercises():
     assert kinds.count("code") >= 2 and 3 <= len(kinds) <= 6
 
 
+def test_public_expected_values_equal_the_reference():
+    """The wants in ch04 (from nnlib.functional, or written out) equal the reference code."""
+    for case in SIGMOID_CASES:
+        f = ref.sigmoid if case["fn"] == "sigmoid" else ref.sigmoid_prime
+        assert np.allclose(case["want"], f(case["z"]), rtol=1e-12, atol=1e-15)
+    for case in SOFTMAX_CASES:
+        assert np.allclose(case["want"], ref.softmax(case["z"], case["temperature"]), rtol=1e-12)
+    for case in COLLAPSE_CASES:
+        W, b = ref.collapse(case["W1"], case["b1"], case["W2"], case["b2"])
+        assert np.array_equal(case["want"][0], W) and np.array_equal(case["want"][1], b)
+    assert CHAIN_FACTOR == (CHAIN_WEIGHT * float(F.tanh_derivative(0.0))) ** CHAIN_LAYERS
+
+
+def test_chain_factor_is_what_value_backward_gives():
+    x = Value(0.0)
+    a = x
+    for _ in range(CHAIN_LAYERS):
+        a = (CHAIN_WEIGHT * a + 0.0).tanh()
+    a.backward()
+    assert np.isclose(x.grad, CHAIN_FACTOR, rtol=1e-12)
+
+
+def test_softmax_cases_hold_rows_thousands_apart_very_large_and_very_negative():
+    rows = [c["z"] for c in SOFTMAX_CASES]
+    assert any(np.array_equal(r, [1000.0, 1001.0]) for r in rows)
+    assert any(np.array_equal(r, [-1000.0, -1001.0]) for r in rows)
+    assert any(np.ptp(r) >= 4000 for r in rows)
+    hidden = [c["z"] for c in ref.HIDDEN["04.2"]]
+    assert any(np.all(r == r[0]) for r in hidden)  # all equal
+    assert any(np.abs(r).max() >= 1e308 for r in hidden)
+
+
+def test_collapse_cases_are_never_only_square():
+    shapes = [(c["W1"].shape, c["W2"].shape) for c in [*COLLAPSE_CASES, *ref.HIDDEN["04.3"]]]
+    assert sum(a[0] != a[1] or b[0] != b[1] for a, b in shapes) >= 0.6 * len(shapes)
+
+
 def _stable_sigmoid(z):
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
@@ -139,6 +185,7 @@ def test_sigmoid_check_reports_an_overflow_as_the_failing_case():
             fb = check("04.1", sig, prime)
         assert fb.passed is False, sig
         assert "overflow" in fb.message and "1000" in fb.message and "input" in fb.message
+        assert "underflow" not in fb.message
     assert "sigmoid_prime(z)" in fb.message
 
 
@@ -147,6 +194,14 @@ def test_sigmoid_check_accepts_clipping_and_scalar_friendly_versions():
         return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
 
     assert check("04.1", clipped, lambda z: clipped(z) * (1 - clipped(z))).passed is True
+
+
+def test_sigmoid_check_refuses_the_library_versions():
+    from nnlib import functional
+
+    fb = check("04.1", functional.sigmoid, functional.sigmoid_derivative)
+    assert fb.passed is False and "switched off" in fb.message
+    assert functional.sigmoid(0.0) == 0.5  # switched back on afterwards
 
 
 @pytest.mark.parametrize(
@@ -196,9 +251,31 @@ def test_softmax_slips(body, words):
     assert fb.passed is False and words in fb.message, fb.message
 
 
+def test_softmax_names_the_underflow_as_an_underflow():
+    """Shifting only scores that are too large survives [1000, 1001] but gives 0/0 on
+    [-1000, -1001]: the feedback says underflow, not overflow."""
+    fb = check(
+        "04.2",
+        _softmax(
+            "s = z / temperature\n    s = s - s.max() if s.max() > 0 else s\n"
+            "    e = np.exp(s)\n    return e / e.sum()"
+        ),
+    )
+    assert fb.passed is False and "[-1000, -1001]" in fb.message.replace(".", "")
+    assert "underflow" in fb.message and "0/0" in fb.message
+    assert "overflow:" not in fb.message
+
+
 def test_softmax_check_accepts_dividing_after_subtracting_the_max():
     fn = _softmax("e = np.exp((z - np.max(z)) / temperature); return e / np.sum(e)")
     assert check("04.2", fn).passed is True
+
+
+def test_softmax_check_refuses_the_library_version():
+    from nnlib import functional
+
+    fb = check("04.2", lambda z, temperature=1.0: functional.softmax(z, temperature=temperature))
+    assert fb.passed is False and "switched off" in fb.message
 
 
 @pytest.mark.parametrize(
@@ -239,17 +316,21 @@ def test_collapse_is_not_the_column_version_shown_in_section_1():
 
 
 def test_factor_check():
-    for good in [0.5**8, np.float32(0.00390625), 1 / 256, np.array(1 / 256)]:
+    for good in [1.5**8, np.float32(25.62890625), 6561 / 256, np.array(1.5**8)]:
         assert check("04.4", good).passed is True
     for answer, words in [
-        (0.25**8, "slopes alone"),
-        (256, "weights alone"),
-        (4, "multiply, they don't add"),
-        (0.5**7, "8 factors"),
-        (2 * 0.25**8, "once per neuron"),
+        (0.375**8, "sigmoid's slope 0.25"),
+        (0.25**8, "sigmoid's slope alone"),
+        (1.0, "tanh's slopes alone"),
+        (0, "tanh(0) = 0 is the value"),
+        (12, "multiply, they don't add"),
+        (1.5**7, "8 factors"),
+        (1.5**9, "8 factors"),
+        ((1.5 * (1 - math.tanh(1.5) ** 2)) ** 8, "Every z is 0"),
+        (1.5**-8, "Upside down"),
         (0.3, "Multiply one factor"),
         (True, "boolean"),
-        ("0.0039", "text"),
+        ("25.6", "text"),
         (float("nan"), "NaN"),
         ([0.1, 0.2], "Expected a number"),
     ]:
@@ -269,3 +350,11 @@ def test_activation_explorer_legend_shows_the_markers_drawn():
     assert handles["value f(z), dot"].get_color() == COLORS["blue"]
     assert handles["slope f'(z), square"].get_marker() == "s"
     assert handles["slope f'(z), square"].get_linestyle() == "--"
+
+
+def test_ch04_imports_nothing_from_the_solutions():
+    import inspect
+
+    import nnlib.chapters.ch04 as public
+
+    assert "nnlib.solutions" not in inspect.getsource(public)

@@ -7,6 +7,7 @@ The notebook is ``notebooks/03_*.ipynb``; it imports this module as ``ch03``.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from matplotlib.lines import Line2D
@@ -19,6 +20,7 @@ from nnlib.exercises import (
     Feedback,
     NotDone,
     as_array,
+    as_number,
     call,
     close,
     correct,
@@ -229,6 +231,10 @@ def single_neuron_explorer(
 
 
 # ------------------------------------------------------------------ exercises
+#
+# Each code exercise has a probe (runs the learner's function on one case and returns
+# plain data) and a judge (compares that data with the case's "want", in the grader's
+# process). Hidden cases and our solutions live in nnlib/solutions/ch03.py.
 
 
 def relu(z):
@@ -254,30 +260,149 @@ def sigmoid(z):
 def _fmt(v) -> str:
     if isinstance(v, np.ndarray):
         return "np.array(" + np.array2string(v, precision=3, separator=", ") + ")"
-    if isinstance(v, list):
+    if isinstance(v, list | tuple):
         return "[" + ", ".join(f"{x:g}" for x in v) + "]"
     return f"{v:g}"
 
 
-def _neuron_cases():
-    rng = np.random.default_rng(303)
-    cases = [
-        ([1.0, -2.0], [0.5, 0.25], 1.0, identity),
-        ([3.0, 1.0], [-2.0, 1.0], 1.0, relu),  # z = -4: ReLU gives 0
-        ([3.0], [-2.0], 1.0, relu),
-        ([0.5, 1.5, -1.0], [2.0, -1.0, 0.5], 0.0, tanh),
-    ]
-    for n, act in [(1, sigmoid), (2, relu), (4, identity), (7, tanh), (10, relu)]:
-        x = rng.normal(size=n).round(2)
-        w = rng.normal(size=n).round(2)
-        b = round(float(rng.normal()), 2)
-        cases.append((x if n % 2 else x.tolist(), w if n % 2 else w.tolist(), b, act))
-    cases.append((np.zeros(3), np.array([1.0, 2.0, 3.0]), -0.5, sigmoid))  # all inputs 0
-    return cases
+def _outcome(fn, *args, name: str):
+    """What the learner's function did with arguments it should refuse: what it returned,
+    or the exception it raised (its class names, so that a subclass of ValueError counts)."""
+    try:
+        with np.errstate(all="ignore"):
+            got = call(fn, *args, name=name)
+    except NotDone:
+        raise
+    except Exception as e:  # the learner's code may raise anything: that is what we record
+        return {"raised": [c.__name__ for c in type(e).__mro__], "message": str(e)[:300]}
+    return {"returned": got}
 
 
-def _z(x, w, b) -> float:
-    return float(np.dot(np.asarray(w, float), np.asarray(x, float)) + b)
+def _refused(got, want) -> bool:
+    """A case that must raise ValueError: did it, with the numbers of ``want["in_message"]``
+    in its message?"""
+    if not isinstance(got, dict) or "ValueError" not in got.get("raised", ()):
+        return False
+    return all(str(n) in str(got.get("message", "")) for n in want.get("in_message", ()))
+
+
+def _neuron_case(x, w, b, activation, want) -> dict:
+    return {"x": x, "w": w, "b": b, "activation": activation, "want": want}
+
+
+def _mismatch_case(x, w) -> dict:
+    """x and w of different lengths: neuron must raise ValueError giving both lengths."""
+    want = {"raised": "ValueError", "in_message": (len(x), len(w))}
+    return {"x": x, "w": w, "b": 0.0, "activation": relu, "mismatch": True, "want": want}
+
+
+#: Inputs of 1 to 10 numbers (lists and arrays), four activations; then mismatched lengths.
+#: The expected outputs are written out (tests/test_ch03.py recomputes them).
+NEURON_CASES = [
+    _neuron_case([1.0, -2.0], [0.5, 0.25], 1.0, identity, 1.0),
+    _neuron_case([3.0, 1.0], [-2.0, 1.0], 1.0, relu, 0.0),  # z = -4: ReLU gives 0
+    _neuron_case([3.0], [-2.0], 1.0, relu, 0.0),
+    _neuron_case([0.5, 1.5, -1.0], [2.0, -1.0, 0.5], 0.0, tanh, -0.7615941559557649),
+    _neuron_case(np.array([-0.77]), np.array([-0.45]), -0.87, sigmoid, 0.3720341815098483),
+    _neuron_case([0.24, -0.68], [1.62, -1.05], -1.01, relu, 0.0928),
+    _neuron_case([-1.32, 0.4, -1.16, 1.07], [-0.79, 0.74, 1.92, -0.78], -3.11, identity, -4.833),
+    _neuron_case(
+        np.array([0.64, 0.64, -0.06, 0.01, 1.18, -1.64, -0.03]),
+        np.array([1.83, -0.57, -0.07, -0.1, 1.06, -1.6, -0.39]),
+        0.87,
+        tanh,
+        0.9999707335120585,
+    ),
+    _neuron_case(
+        [1.28, -1.15, 0.45, -0.18, 0.44, 1.54, -1.51, -0.83, -0.27, -2.06],
+        [-1.73, -0.21, 0.64, 0.17, -0.46, 0.03, 0.52, 0.43, -1.43, -1.53],
+        0.88,
+        relu,
+        1.4041,
+    ),
+    _neuron_case(np.zeros(3), np.array([1.0, 2.0, 3.0]), -0.5, sigmoid, 0.3775406687981454),
+    _mismatch_case([1.0, 2.0, 3.0], [0.5, -1.0]),
+    _mismatch_case(np.ones(4), np.ones(5)),
+    _mismatch_case([2.0], [1.0, 1.0, 1.0]),  # numpy's * would quietly stretch one input
+]
+
+
+def _describe_neuron(case) -> str:
+    x, w, b, act = case["x"], case["w"], case["b"], case["activation"]
+    if case.get("mismatch"):
+        return f"neuron({_fmt(x)}, {_fmt(w)}, 0, relu)"
+    return f"x = {_fmt(x)}, w = {_fmt(w)}, b = {b:g}, activation = {act.__name__}"
+
+
+def _diagnose_neuron(case, got, want):
+    x, w, b, act = case["x"], case["w"], case["b"], case["activation"]
+    if case.get("mismatch"):
+        n, m = len(x), len(w)
+        if isinstance(got, dict) and "raised" in got:
+            if "ValueError" in got["raised"]:
+                return (
+                    f"Right kind of error, but the message should give both lengths ({n} and "
+                    f"{m}) so that whoever called the function sees what went wrong."
+                )
+            return (
+                f"x has {n} numbers and w has {m}, and your code raised {got['raised'][0]}: "
+                "check len(x) != len(w) first and raise ValueError with both lengths in "
+                "its message."
+            )
+        why = (
+            "zip stops quietly at the shorter list, so an input or a weight is dropped "
+            "without a word. "
+            if n > 1
+            else "numpy's * 'broadcast' the single input against every weight. "
+        )
+        return (
+            f"It returned a number instead of raising ValueError: x has {n} numbers but w has "
+            f"{m}. {why}Compare the lengths first and raise ValueError with both in its message."
+        )
+    try:
+        g = as_number(got)
+    except AnswerError:
+        return "Return one number: the neuron's output activation(z)."
+    products = [float(wi) * float(xi) for wi, xi in zip(w, x, strict=True)]
+    wx = math.fsum(products)
+    guesses = [
+        (act(wx), "The bias is missing: z = w·x + b, then the activation."),
+        (act(wx) + b, "The bias goes inside the activation: activation(w·x + b)."),
+        (wx + b, "That is z. The neuron's output is activation(z)."),
+        (math.fsum(act(p) for p in products) + b,
+         "The activation is applied once, to the whole sum, not to each product."),
+        (act(wx - b), "Add the bias: z = w·x + b, not w·x - b."),
+    ]  # fmt: skip
+    for value, why in guesses:
+        if not close(value, want) and close(g, value):
+            return why
+    return None
+
+
+def _agree_neuron(got, want) -> bool:
+    if isinstance(want, dict):
+        return _refused(got, want)
+    if isinstance(got, dict):
+        return False
+    return close(as_number(got, "the neuron's output (one number)"), want)
+
+
+def judge_neuron(cases, results) -> Feedback:
+    """neuron(x, w, b, activation) on inputs of many lengths and activations, and a
+    ValueError giving both lengths when x and w differ in length."""
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=_agree_neuron,
+        describe=_describe_neuron,
+        diagnose=_diagnose_neuron,
+    )
+    return failure or correct(
+        f"Right on all {len(cases)} cases: inputs of many lengths with several activations, "
+        "and every mismatch refused with a message that says what is wrong. That one line "
+        "of checking saves hours: a silently dropped input raises no error, it only gives "
+        "wrong numbers."
+    )
 
 
 @exercise(
@@ -295,14 +420,6 @@ def neuron(x, w, b, activation):
     """
     raise NotImplementedError("write the body of neuron")
 ''',
-    solution='''
-def neuron(x, w, b, activation):
-    """The output of one neuron: activation(w·x + b)."""
-    if len(x) != len(w):
-        raise ValueError(f"x has {len(x)} inputs but w has {len(w)} weights")
-    z = sum(wi * xi for wi, xi in zip(w, x)) + b
-    return activation(z)
-''',
     hints=(
         "Three steps: check the lengths, compute z = w·x + b, return activation(z).",
         "z is w[0]·x[0] + w[1]·x[1] + … + b: sum(wi * xi for wi, xi in zip(w, x)) + b. "
@@ -311,194 +428,152 @@ def neuron(x, w, b, activation):
         'The check: if len(x) != len(w): raise ValueError(f"x has {len(x)} inputs but w '
         'has {len(w)} weights"). The activation is applied once, to the whole z.',
     ),
+    cases=NEURON_CASES,
+    judge=judge_neuron,
 )
-def check_neuron(neuron) -> Feedback:
-    """neuron(x, w, b, activation) on unseen inputs of 1 to 10 numbers, four activations,
-    and on inputs and weights of different lengths (a ValueError giving both lengths)."""
+def probe_neuron(neuron, case):
+    """The learner's neuron on one case: its output, or (for mismatched lengths) what it did."""
     if not callable(neuron):
         raise AnswerError(f"Expected a function neuron(x, w, b, activation), got {neuron!r}.")
+    args = (case["x"], case["w"], case["b"], case["activation"])
+    if case.get("mismatch"):
+        return _outcome(neuron, *args, name="neuron")
+    return call(neuron, *args, name="neuron")
 
-    def describe(case):
-        x, w, b, act = case
-        return f"x = {_fmt(x)}, w = {_fmt(w)}, b = {b:g}, activation = {act.__name__}"
 
-    def diagnose(case, got, want):
-        x, w, b, act = case
-        try:
-            g = float(np.asarray(got, dtype=float).reshape(()))
-        except (TypeError, ValueError):
-            return "Return one number: the neuron's output activation(z)."
-        wx = _z(x, w, 0.0)
-        products = np.asarray(w, float) * np.asarray(x, float)
-        guesses = [
-            (act(wx), "The bias is missing: z = w·x + b, then the activation."),
-            (act(wx) + b, "The bias goes inside the activation: activation(w·x + b)."),
-            (wx + b, "That is z. The neuron's output is activation(z)."),
-            (sum(act(p) for p in products) + b,
-             "The activation is applied once, to the whole sum, not to each product."),
-            (act(float(products.sum()) - b), "Add the bias: z = w·x + b, not w·x - b."),
-        ]  # fmt: skip
-        for value, why in guesses:
-            if not close(value, want) and close(g, value):
-                return why
-        return None
+def _line_case(p, q, positive, want) -> dict:
+    return {"p": p, "q": q, "positive": positive, "want": want}
 
+
+#: Two points on the line and one on its z > 0 side. The expected (w1, w2, b) is one
+#: answer of many: every positive multiple of it draws the same line, facing the same way.
+LINE_CASES = [
+    _line_case((0.0, 1.0), (2.0, 2.0), (0.0, 3.0), (-1.0, 2.0, -2.0)),
+    _line_case((0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (1.0, -1.0, 0.0)),
+    _line_case((1.0, 0.0), (0.0, 1.0), (0.0, 0.0), (-1.0, -1.0, 1.0)),  # the origin: z < 0 side
+    _line_case((-1.0, 2.0), (3.0, 2.0), (0.0, 0.0), (0.0, -4.0, 8.0)),  # horizontal
+    _line_case((2.0, -1.0), (2.0, 5.0), (0.0, 0.0), (-6.0, 0.0, 12.0)),  # vertical: no slope
+    _line_case((3.0, 1.0), (-1.0, -1.0), (-2.0, 4.0), (-2.0, 4.0, 2.0)),
+    _line_case((0.5, 0.25), (-1.5, 0.75), (0.0, 0.0), (-0.5, -2.0, 0.75)),
+]
+
+
+def _describe_line(case) -> str:
+    p, q, s = (tuple(float(v) for v in case[k]) for k in ("p", "q", "positive"))
+    return f"p = {p}, q = {q}, positive = {s}"
+
+
+def _unit(v) -> np.ndarray:
+    """(w1, w2, b) scaled so that (w1, w2) has length 1: one representative per line and side."""
+    v = np.asarray(v, dtype=float)
+    return v / math.hypot(v[0], v[1])
+
+
+def _agree_line(got, want) -> bool:
+    g = as_array(got, (3,), "three numbers (w1, w2, b)")
+    if math.hypot(g[0], g[1]) == 0:
+        return False
+    return close(_unit(g), _unit(want), rel=1e-6, abs_tol=1e-9)
+
+
+def _diagnose_line(case, got, want):
+    try:
+        g = as_array(got, what="the answer")
+    except AnswerError:
+        return "Return three numbers: (w1, w2, b)."
+    if g.shape == (2,):
+        return (
+            "Return the three numbers (w1, w2, b) of the neuron, not a slope and an intercept "
+            "(a vertical line has no slope)."
+        )
+    if g.shape != (3,):
+        return "Return three numbers: (w1, w2, b)."
+    if math.hypot(g[0], g[1]) == 0:
+        return "With w1 = w2 = 0, z is the constant b everywhere: no line at all."
+    p, q = (np.asarray(case[k], dtype=float) for k in ("p", "q"))
+    u = _unit(g)
+    scale = 1 + float(np.abs(np.r_[p, q]).max())
+    on_p = abs(u[:2] @ p + u[2]) <= 1e-6 * scale
+    on_q = abs(u[:2] @ q + u[2]) <= 1e-6 * scale
+    along = (q - p) / np.linalg.norm(q - p)
+    cosine = abs(float(u[:2] @ along))
+    if close(u, -_unit(want), rel=1e-6, abs_tol=1e-9):
+        return (
+            "Your line is the right one, but it faces the wrong way: the point `positive` "
+            "gets z < 0. Multiply all three numbers by -1 when z(positive) < 0."
+        )
+    if cosine > 1 - 1e-9:
+        return (
+            "Your (w1, w2) points along the line, from p to q. The weights must stand at "
+            "right angles to the line: turn (d1, d2) = q - p into (-d2, d1)."
+        )
+    if on_p and not on_q:
+        return (
+            "The line passes through p but not through q: (w1, w2) must be at right angles "
+            "to q - p."
+        )
+    if not on_p and cosine < 1e-9:
+        return (
+            "(w1, w2) is at right angles to the line, but the bias is off: z(p) must be 0, "
+            "so b = -(w1·p1 + w2·p2)."
+        )
+    return None
+
+
+def judge_line(cases, results) -> Feedback:
+    """line_weights(p, q, positive): p and q on z = 0, positive on z > 0, on lines of every
+    direction (vertical and horizontal too)."""
     failure = first_failure(
-        _neuron_cases(),
-        run=lambda case: call(neuron, *case, name="neuron"),
-        expected=lambda case: float(case[3](_z(case[0], case[1], case[2]))),
-        describe=describe,
-        diagnose=diagnose,
+        cases,
+        got=results,
+        agree=_agree_line,
+        describe=_describe_line,
+        diagnose=_diagnose_line,
     )
     if failure:
-        return failure
-    mismatched = [
-        ([1.0, 2.0, 3.0], [0.5, -1.0]),
-        (np.ones(4), np.ones(5)),
-        ([2.0], [1.0, 1.0, 1.0]),  # numpy would quietly broadcast one input to three weights
-    ]
-    for x, w in mismatched:
-        where = f"neuron({_fmt(x)}, {_fmt(w)}, 0, relu)"
-        try:
-            got = call(neuron, x, w, 0.0, relu, name="neuron")
-        except NotDone:
-            raise
-        except ValueError as e:
-            text = str(e)
-            if str(len(x)) in text and str(len(w)) in text:
-                continue
-            return wrong(
-                f"{where} raised ValueError({text!r}): right kind of error, but the message "
-                f"should give both lengths ({len(x)} and {len(w)}) so that whoever called "
-                "the function sees what went wrong."
-            )
-        except Exception as e:
-            return wrong(
-                f"{where} raised {type(e).__name__}: {e}\n"
-                f"x has {len(x)} numbers and w has {len(w)}: check len(x) != len(w) first "
-                "and raise ValueError with both lengths in its message."
-            )
-        return wrong(
-            f"{where} returned {got!r} instead of raising ValueError: x has {len(x)} "
-            f"numbers but w has {len(w)}. "
-            + (
-                "zip stops quietly at the shorter list, so an input or a weight is dropped "
-                "without a word. "
-                if len(x) > 1
-                else "numpy 'broadcast' the single input against every weight. "
-            )
-            + "Compare the lengths first and raise ValueError with both in its message."
+        return replace(
+            failure,
+            message=failure.message.replace(
+                "\n  got:", " (or any positive multiple of it)\n  got:", 1
+            ),
         )
     return correct(
-        "Right on inputs of 1 to 10 numbers with four activations, and a mismatch is "
-        "refused with a message that says what is wrong. That one line of checking saves "
-        "hours: a silently dropped input raises no error, it only gives wrong numbers."
+        f"Right on all {len(cases)} lines, vertical and horizontal ones included: the weights "
+        "stand at right angles to the line and point to the z > 0 side, and the bias puts "
+        "the line through p. Any positive multiple of your answer draws the same line."
     )
-
-
-def _boundary(w1, w2, b):
-    return (-w1 / w2, -b / w2)
-
-
-def _boundary_cases():
-    rng = np.random.default_rng(32)
-    cases = [(1.0, 2.0, -4.0), (-3.0, 0.5, 2.0), (0.0, 4.0, -2.0), (2.0, -1.0, 0.0)]
-    for _ in range(6):
-        w1, b = rng.normal(scale=2.0, size=2).round(2)
-        w2 = round(float(rng.choice([-1, 1]) * rng.uniform(0.2, 3.0)), 2)
-        cases.append((float(w1), w2, float(b)))
-    return cases
 
 
 @exercise(
     "03.2",
-    title="the decision line of a two-input neuron",
-    answers="boundary",
+    title="weights for a line you are given",
+    answers="line_weights",
     placeholder='''
-def boundary(w1, w2, b):
-    """The decision boundary w1·x1 + w2·x2 + b = 0 written as x2 = slope·x1 + intercept.
-
-    Return the pair (slope, intercept). If w2 is 0, the line is vertical and has no
-    slope: raise ValueError then.
-    """
-    raise NotImplementedError("write the body of boundary")
-''',
-    solution='''
-def boundary(w1, w2, b):
-    """The decision boundary w1·x1 + w2·x2 + b = 0 written as x2 = slope·x1 + intercept."""
-    if w2 == 0:
-        raise ValueError("w2 is 0: the boundary is the vertical line x1 = -b/w1, it has no slope")
-    return (-w1 / w2, -b / w2)
+def line_weights(p, q, positive):
+    """Weights (w1, w2, b) of a neuron whose decision line w1·x1 + w2·x2 + b = 0 passes
+    through the points p and q (pairs (x1, x2), p != q), and which gives the point
+    `positive` a z > 0. Return the three numbers as a tuple."""
+    raise NotImplementedError("write the body of line_weights")
 ''',
     hints=(
-        "Start from w1·x1 + w2·x2 + b = 0 and get x2 alone on one side.",
-        "Move w1·x1 and b to the right: w2·x2 = -w1·x1 - b. Now divide both sides by w2.",
-        "slope = -w1 / w2 and intercept = -b / w2; dividing by w2 is only possible when "
-        "w2 != 0, so test that first and raise ValueError.",
+        "Section 2 showed that the arrow (w1, w2) stands at right angles to the line and "
+        "points to the z > 0 side. Start from the direction of the line, d = q - p.",
+        "An arrow at right angles to (d1, d2) is (-d2, d1) (their dot product is 0). Take it "
+        "as (w1, w2), then choose b so that z(p) = w1·p1 + w2·p2 + b is 0.",
+        "Last, compute z at `positive`. If it is negative, the arrow points the wrong way: "
+        "multiply w1, w2 and b by -1. This works for vertical lines too; a slope would not.",
     ),
+    cases=LINE_CASES,
+    judge=judge_line,
 )
-def check_boundary(boundary) -> Feedback:
-    """boundary(w1, w2, b) on unseen weights (positive, negative, zero w1 and b), and a
-    ValueError for w2 = 0."""
-    if not callable(boundary):
-        raise AnswerError(f"Expected a function boundary(w1, w2, b), got {boundary!r}.")
-
-    def diagnose(case, got, want):
-        w1, w2, b = case
-        try:
-            g = as_array(got, (2,), "a pair (slope, intercept)")
-        except AnswerError:
-            return None
-        slips = [
-            ((w1 / w2, b / w2), "Both signs are lost: moving w1·x1 and b across the equals "
-             "sign makes them negative, w2·x2 = -w1·x1 - b."),
-            ((w1 / w2, -b / w2), "The slope's sign is wrong: slope = -w1 / w2."),
-            ((-w1 / w2, b / w2), "The intercept's sign is wrong: intercept = -b / w2."),
-            ((-b / w2, -w1 / w2), "Slope and intercept are swapped: return (slope, intercept)."),
-            ((-w1, -b), "Divide by w2: the line is x2 = (-w1·x1 - b) / w2."),
-        ]  # fmt: skip
-        if abs(w1) > 1e-9:
-            slips.append(((-w2 / w1, -b / w1), "That solves for x1; we want x2 = slope·x1 + …"))
-        for value, why in slips:
-            if not close(value, want) and close(g, value):
-                return why
-        return None
-
-    failure = first_failure(
-        _boundary_cases(),
-        run=lambda case: call(boundary, *case, name="boundary"),
-        expected=lambda case: _boundary(*case),
-        describe=lambda case: "w1 = {:g}, w2 = {:g}, b = {:g}".format(*case),
-        diagnose=diagnose,
-    )
-    if failure:
-        return failure
-    where = "boundary(1.5, 0.0, -0.75)"
-    try:
-        with np.errstate(divide="ignore", invalid="ignore"):  # numpy floats: inf, no warning
-            got = call(boundary, 1.5, 0.0, -0.75, name="boundary")
-    except NotDone:
-        raise
-    except ValueError:
-        pass
-    except ZeroDivisionError:
-        return wrong(
-            f"{where} raised ZeroDivisionError. With w2 = 0 the line is vertical "
-            "(x1 = 0.5 here) and has no slope: test w2 == 0 first and raise ValueError "
-            "saying so."
+def probe_line(line_weights, case):
+    """The learner's line_weights(p, q, positive) on one case."""
+    if not callable(line_weights):
+        raise AnswerError(
+            f"Expected a function line_weights(p, q, positive), got {line_weights!r}."
         )
-    except Exception as e:
-        return wrong(f"{where} raised {type(e).__name__}: {e}. With w2 = 0, raise ValueError.")
-    else:
-        return wrong(
-            f"{where} returned {got!r}. With w2 = 0 the line is the vertical line x1 = 0.5, "
-            "which has no slope: raise ValueError instead of returning a number."
-        )
-    return correct(
-        "slope = -w1/w2, intercept = -b/w2, and a vertical line is refused. Notice that "
-        "multiplying w1, w2 and b by the same positive number leaves both unchanged: many "
-        "neurons draw the same line."
-    )
+    with np.errstate(all="ignore"):  # numpy's x/0 gives inf: the judge reports it
+        return call(line_weights, case["p"], case["q"], case["positive"], name="line_weights")
 
 
 _GATE_INPUTS = [(0, 0), (0, 1), (1, 0), (1, 1)]
@@ -523,7 +598,6 @@ def _gate(weights) -> list[int]:
     kind="value",
     answers="gate_weights",
     placeholder="gate_weights = ...  # your answer: three numbers (w1, w2, b)",
-    solution="gate_weights = (1.0, -1.0, -0.5)",
     hints=(
         "Only the input (1, 0) may give z > 0. Which input should push z up, "
         "and which should push it down?",
@@ -571,46 +645,71 @@ def check_gate_weights(gate_weights) -> Feedback:
     return wrong(" ".join(lines))
 
 
-_X_GRAD = np.array([3.0, -1.0, 0.5])
-_W_GRAD = np.array([0.5, 2.0, -4.0])
-_DL_DZ = -2.0
+#: 03.4's neuron: inputs, weights, bias, ReLU, and the loss L = (a - 5)².
+GRAD_X = np.array([2.0, -1.0, 0.5])
+GRAD_W = np.array([1.0, 3.0, -2.0])
+GRAD_B = 4.0
+GRAD_TARGET = 5.0
+#: What the chain rule gives (tests/test_ch03.py recomputes it with Value.backward):
+#: z = 2, a = 2, ∂L/∂a = 2·(2 - 5) = -6, ReLU's local derivative at z = 2 is 1.
+GRADS = np.array([-12.0, 6.0, -3.0, -6.0])
 
 
 @exercise(
     "03.4",
-    title="the gradient of a weight is not its input",
+    title="gradients through an activation and a loss",
     kind="value",
-    answers="grad_w",
-    placeholder="grad_w = ...  # your answer: three numbers, dL/dw1, dL/dw2, dL/dw3",
-    solution="grad_w = [3.0 * -2.0, -1.0 * -2.0, 0.5 * -2.0]",
+    answers="grads",
+    placeholder="grads = ...  # your answer: four numbers, ∂L/∂w1, ∂L/∂w2, ∂L/∂w3, ∂L/∂b",
     hints=(
-        "The chain rule: dL/dwᵢ = dL/dz · dz/dwᵢ. You are given dL/dz; what is dz/dwᵢ?",
-        "z = w1·x1 + w2·x2 + w3·x3 + b, so the local derivative dz/dwᵢ is xᵢ.",
-        "Multiply each input by dL/dz = -2: the weights themselves don't appear.",
+        "Go backwards one step at a time: first z and a = ReLU(z), then ∂L/∂a, then ∂L/∂z, "
+        "and only then the weights and the bias.",
+        "L = (a - 5)², so ∂L/∂a = 2·(a - 5). ReLU's local derivative is 1 where z > 0 and 0 "
+        "where z < 0: which is it here? That gives ∂L/∂z = ∂L/∂a · (ReLU's local derivative).",
+        "Then ∂L/∂wᵢ = ∂L/∂z · xᵢ (the local derivative of z with respect to wᵢ is xᵢ), and "
+        "∂L/∂b = ∂L/∂z · 1.",
     ),
 )
-def check_grad_w(grad_w) -> Feedback:
-    """dL/dw for inputs [3, -1, 0.5], weights [0.5, 2, -4], when dL/dz = -2: x · dL/dz."""
-    g = as_array(grad_w, (3,), "a list (dL/dw1, dL/dw2, dL/dw3)")
-    want = _X_GRAD * _DL_DZ
-    if close(g, want):
+def check_grads(grads) -> Feedback:
+    """[∂L/∂w1, ∂L/∂w2, ∂L/∂w3, ∂L/∂b] of L = (ReLU(w·x + b) - 5)² at x = [2, -1, 0.5],
+    w = [1, 3, -2], b = 4."""
+    g = as_array(grads, what="four numbers (∂L/∂w1, ∂L/∂w2, ∂L/∂w3, ∂L/∂b)")
+    if g.shape == (3,):
+        return wrong("Four numbers, please: the three weights' gradients and then ∂L/∂b.")
+    if g.shape != (4,):
+        return wrong(
+            f"Expected four numbers (∂L/∂w1, ∂L/∂w2, ∂L/∂w3, ∂L/∂b), got shape {g.shape}."
+        )
+    dL_dz = GRADS[3]
+    if close(g, GRADS):
         return correct(
-            f"dL/dw = x · dL/dz = {want.tolist()}. The input x is the *local* derivative "
-            "dz/dw; only multiplied by dL/dz, the gradient arriving from the loss, does it "
-            "become the gradient that training uses."
+            f"z = 2 and a = ReLU(2) = 2, so ∂L/∂a = 2·(2 - 5) = {dL_dz:g}; ReLU's local "
+            f"derivative at z = 2 is 1, so ∂L/∂z = {dL_dz:g}; then ∂L/∂w = ∂L/∂z · x = "
+            f"{GRADS[:3].tolist()} and ∂L/∂b = ∂L/∂z · 1 = {dL_dz:g}. Local derivatives, "
+            "multiplied along the way back from L."
         )
-    if close(g, _X_GRAD):
-        return wrong(
-            "That is x, the local derivative dz/dw. The gradient of the loss is "
-            "dL/dw = dL/dz · dz/dw: multiply by dL/dz = -2."
-        )
-    if close(g, _W_GRAD * _DL_DZ):
-        return wrong(
-            "That is w · dL/dz = dL/dx, the gradient of the inputs. For the weights the "
-            "local derivative is dz/dw = x."
-        )
-    if close(g, -want):
-        return wrong("The sign is flipped: dL/dz is -2, so each xᵢ is multiplied by -2.")
-    if close(g, _W_GRAD):
-        return wrong("Those are the weights. dL/dw = dL/dz · dz/dw, and dz/dw = x.")
-    return wrong("Use dL/dwᵢ = dL/dz · xᵢ, for each of the three weights.")
+    slips = [
+        (np.r_[GRAD_X, 1.0], "Those are the local derivatives ∂z/∂wᵢ = xᵢ and ∂z/∂b = 1. The "
+         "gradients of the loss multiply them by ∂L/∂z."),
+        (-GRADS, "The sign is flipped: ∂L/∂a = 2·(a - 5) = 2·(2 - 5), which is negative."),
+        (GRADS / 2, "The factor 2 is missing: the derivative of (a - 5)² is 2·(a - 5)."),
+        (np.r_[GRAD_W * dL_dz, dL_dz], "Those are ∂L/∂xᵢ = ∂L/∂z · wᵢ, the inputs' gradients. "
+         "For the weights, the local derivative ∂z/∂wᵢ is the input xᵢ."),
+        (np.zeros(4), "z = 2 is positive, so ReLU's local derivative there is 1, not 0: "
+         "the gradient passes through."),
+        (np.r_[GRADS[:3], dL_dz * GRAD_B], "The bias's local derivative is 1 (z = … + b), "
+         "not b: ∂L/∂b = ∂L/∂z."),
+        (np.r_[GRADS[:3], 0.0], "The bias's gradient is not 0: z = … + b, so ∂z/∂b = 1 and "
+         "∂L/∂b = ∂L/∂z."),
+        (np.r_[GRAD_X * 2 * (GRAD_B - GRAD_TARGET), 2 * (GRAD_B - GRAD_TARGET)],
+         "Compute z first: z = w·x + b = 2, not b."),
+    ]  # fmt: skip
+    for value, why in slips:
+        if close(g, value):
+            return wrong(why)
+    if close(g[:3], GRADS[:3]):
+        return wrong("The weights are right; ∂L/∂b = ∂L/∂z · 1.")
+    return wrong(
+        "Work backwards: z = w·x + b, a = ReLU(z), ∂L/∂a = 2·(a - 5), ∂L/∂z = ∂L/∂a · "
+        "(ReLU's local derivative), then ∂L/∂wᵢ = ∂L/∂z · xᵢ and ∂L/∂b = ∂L/∂z."
+    )

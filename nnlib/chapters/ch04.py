@@ -6,6 +6,8 @@ The notebook is ``notebooks/04_*.ipynb``; it imports this module as ``ch04``.
 
 from __future__ import annotations
 
+import math
+import sys
 import warnings
 
 import numpy as np
@@ -22,6 +24,7 @@ from nnlib.exercises import (
     correct,
     exercise,
     first_failure,
+    refusing,
     wrong,
 )
 from nnlib.plots import COLORS, new_figure
@@ -160,39 +163,72 @@ def softmax_explorer(temperature: float = 1.0, scores=(2.0, 1.0, 0.1)) -> Explor
 
 
 # ------------------------------------------------------------------ exercises
+#
+# Each code exercise has a probe (runs the learner's functions on one case and returns
+# plain data) and a judge (compares that data with the case's "want", in the grader's
+# process). Expected values come from nnlib.functional (the library) or are written out;
+# hidden cases and our solutions live in nnlib/solutions/ch04.py.
+
+
+def _why_not_finite(message: str) -> str:
+    """numpy's message about a floating-point problem, with the real cause named."""
+    if "overflow" in message or "range" in message:
+        return (
+            "overflow: e^z is larger than the largest float (about 1.8e308) once z > 709, so "
+            "never compute e to the power of a large positive number (and np.where computes "
+            "both of its branches for every element before it chooses)"
+        )
+    if "invalid" in message:
+        return (
+            "nan from 0/0 (or inf/inf): when every exponent is below about -745, every e^z "
+            "underflows to exactly 0 and so does their sum, an underflow, not an overflow "
+            "(inf/inf comes from an overflow). Shift the scores so that the largest exponent "
+            "is 0: e^0 = 1 keeps the sum at least 1"
+        )
+    if "divide by zero" in message:
+        return (
+            "division by zero: a sum of e^z that underflowed to 0 (every exponent below "
+            "about -745). Shift the scores so that the largest exponent is 0"
+        )
+    return message
 
 
 def _run_strict(fn, *args, name: str):
-    """Call the learner's code with numpy's warnings turned into errors (underflow to 0 is
-    fine: e^-1000 is 0 in floats). An overflow or nan comes back as FloatingPointError
-    whose message says what happened."""
+    """Call the learner's code with numpy's warnings turned into errors (underflow of a single
+    e^z to 0 is fine: e^-1000 is 0 in floats). An overflow, 0/0 or x/0 comes back as
+    FloatingPointError whose message names it."""
     try:
         with np.errstate(all="raise", under="ignore"), warnings.catch_warnings():
             warnings.simplefilter("error")
             return call(fn, *args, name=name)
-    except (FloatingPointError, RuntimeWarning, OverflowError) as e:
-        raise FloatingPointError(
-            f"{e}. e^z is larger than the largest float (about 1.8e308) once z > 709, so "
-            "never compute e to the power of a large positive number (and np.where computes "
-            "both of its branches for every element before it chooses)"
-        ) from e
+    except (FloatingPointError, RuntimeWarning, OverflowError, ZeroDivisionError) as e:
+        raise FloatingPointError(f"{e}: {_why_not_finite(str(e))}") from e
+
+
+def _shortcuts(targets: dict[str, str]) -> dict[str, str]:
+    """``targets`` plus PyTorch's versions when the learner's process has imported torch."""
+    found = dict(targets)
+    if "torch" in sys.modules:
+        for name, what in (("sigmoid", "sigmoid"), ("softmax", "softmax")):
+            if what in targets.values():
+                found[f"torch.{name}"] = what
+                found[f"torch.nn.functional.{name}"] = what
+    return found
 
 
 def _describe_z(z) -> str:
     return np.array2string(np.asarray(z), precision=4, separator=", ", max_line_width=80)
 
 
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+def _sigmoid_case(fn: str, z, want=None) -> dict:
+    """A case of 04.1: which function (``"sigmoid"`` or ``"sigmoid_prime"``) at which z."""
+    z = np.asarray(z, dtype=float)
+    if want is None:  # nnlib's own (library) version gives the expected value
+        want = F.sigmoid(z) if fn == "sigmoid" else F.sigmoid_derivative(z)
+    return {"fn": fn, "z": z, "want": np.asarray(want, dtype=float)}
 
 
-def _sigmoid_slope(z):
-    e = np.exp(-np.abs(z))
-    return e / (1 + e) ** 2  # = σ(z)(1 - σ(z)), accurate even where σ(z) rounds to 1
-
-
-def _sigmoid_cases():
+def _sigmoid_inputs():
     rng = np.random.default_rng(404)
     return [
         np.array([-2.0, -0.5, 0.5, 2.0]),
@@ -203,6 +239,73 @@ def _sigmoid_cases():
         np.array([1e308, -1e308]),
         np.array([-745.5, -30.0, 0.0, 30.0, 745.5]),
     ]
+
+
+SIGMOID_CASES = [
+    _sigmoid_case(fn, z) for fn in ("sigmoid", "sigmoid_prime") for z in _sigmoid_inputs()
+]
+
+_SIGMOID_SHORTCUTS = {
+    "nnlib.functional.sigmoid": "sigmoid",
+    "nnlib.functional.sigmoid_derivative": "sigmoid_prime",
+    "nnlib.nn.Sigmoid": "sigmoid",
+}
+
+
+def _agree_sigmoid(got, want) -> bool:
+    g = as_array(got, want.shape, "the result (one number per z, same shape as z)")
+    return close(g, want, rel=1e-6, abs_tol=1e-12)
+
+
+def _diagnose_sigmoid(case, got, want):
+    try:
+        g = np.asarray(got, dtype=float).reshape(want.shape)
+    except (TypeError, ValueError):
+        return None
+    z = case["z"]
+    s = F.sigmoid(z)
+    e = np.exp(-np.abs(z))
+    if case["fn"] == "sigmoid":
+        slips = [
+            (F.sigmoid(-z), "That is σ(-z): the exponent is -z, so large z gives σ close to 1."),
+            (e, "That is e^-|z| alone: σ is 1 / (1 + e) for z ≥ 0 and "
+             "e / (1 + e) for z < 0."),
+            (np.where(z >= 0, e / (1 + e), 1 / (1 + e)),
+             "The two branches are swapped: 1 / (1 + e) where z ≥ 0, e / (1 + e) where z < 0."),
+        ]  # fmt: skip
+    else:
+        slips = [
+            (s, "That is σ(z), the value. The slope is σ(z)·(1 - σ(z))."),
+            (1 - s**2, "1 - σ² is the pattern of tanh's slope; the sigmoid's is σ(1 - σ)."),
+            (s * (1 + s), "A sign: σ'(z) = σ(z)·(1 - σ(z))."),
+            (-s * (1 - s), "A sign: the sigmoid rises everywhere, so its slope is positive."),
+            (z * (1 - z), "That is z·(1 - z): the formula takes σ(z), not z."),
+            (1 - s, "That is 1 - σ(z) alone: the slope is σ(z)·(1 - σ(z))."),
+        ]  # fmt: skip
+    with np.errstate(all="ignore"):
+        for value, why in slips:
+            if np.shape(value) != want.shape or not np.all(np.isfinite(value)):
+                continue
+            if not close(value, want, abs_tol=1e-12) and close(g, value, abs_tol=1e-12):
+                return why
+    return None
+
+
+def judge_sigmoid(cases, results) -> Feedback:
+    """sigmoid and sigmoid_prime on arrays of every shape and on ±1000, ±1e308 and 0, run with
+    numpy's warnings turned into errors: an overflow is reported as the failing case."""
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=_agree_sigmoid,
+        describe=lambda case: f"{case['fn']}(z) with z = {_describe_z(case['z'])}",
+        diagnose=_diagnose_sigmoid,
+    )
+    return failure or correct(
+        f"Right on all {len(cases)} arrays, and not one warning, even at z = ±1e308: only e to "
+        "powers ≤ 0 were taken. σ'(0) = 0.25 is the steepest the sigmoid gets; at z = ±30 "
+        "the slope is below 1e-13, which is saturation."
+    )
 
 
 @exercise(
@@ -220,19 +323,6 @@ def sigmoid_prime(z):
     """The slope σ'(z) = σ(z)·(1 - σ(z)) for every number in the numpy array z."""
     raise NotImplementedError("write the body of sigmoid_prime")
 ''',
-    solution='''
-def sigmoid(z):
-    """σ(z) = 1 / (1 + e^(-z)) for every number in the numpy array z, with no overflow."""
-    z = np.asarray(z, dtype=float)
-    e = np.exp(-np.abs(z))  # e^-|z| lies between 0 and 1: it cannot overflow
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def sigmoid_prime(z):
-    """The slope σ'(z) = σ(z)·(1 - σ(z)) for every number in the numpy array z."""
-    s = sigmoid(z)
-    return s * (1 - s)
-''',
     hints=(
         "1 / (1 + np.exp(-z)) is right on paper, but np.exp(1000) overflows: for z = -1000 it "
         "computes e^1000. Find a form that only ever takes e to a power ≤ 0.",
@@ -243,70 +333,26 @@ def sigmoid_prime(z):
         "element before choosing, which is why e must be np.exp(-np.abs(z)) and not "
         "np.exp(-z). sigmoid_prime is then s = sigmoid(z); return s * (1 - s).",
     ),
+    cases=SIGMOID_CASES,
+    judge=judge_sigmoid,
 )
-def check_sigmoid(sigmoid, sigmoid_prime) -> Feedback:
-    """sigmoid and sigmoid_prime on unseen arrays and on ±1000, ±1e308 and 0, run with
-    numpy's warnings turned into errors: an overflow is reported as the failing case."""
-    for fn, name in ((sigmoid, "sigmoid"), (sigmoid_prime, "sigmoid_prime")):
+def probe_sigmoid(sigmoid, sigmoid_prime, case):
+    """The learner's sigmoid or sigmoid_prime on one array, warnings as errors, nnlib's off."""
+    functions = {"sigmoid": sigmoid, "sigmoid_prime": sigmoid_prime}
+    for name, fn in functions.items():
         if not callable(fn):
             raise AnswerError(f"Expected a function {name}(z), got {fn!r}.")
-    cases = [("sigmoid", z) for z in _sigmoid_cases()]
-    cases += [("sigmoid_prime", z) for z in _sigmoid_cases()]
-    functions = {"sigmoid": sigmoid, "sigmoid_prime": sigmoid_prime}
-    reference = {"sigmoid": _sigmoid, "sigmoid_prime": _sigmoid_slope}
-
-    def agree(got, want):
-        g = as_array(got, want.shape, "the result (one number per z, same shape as z)")
-        return close(g, want, rel=1e-6, abs_tol=1e-12)
-
-    def diagnose(case, got, want):
-        name, z = case
-        try:
-            g = np.asarray(got, dtype=float).reshape(want.shape)
-        except (TypeError, ValueError):
-            return None
-        s = _sigmoid(z)
-        if name == "sigmoid":
-            slips = [
-                (_sigmoid(-z), "That is σ(-z): the exponent is -z, so large z gives "
-                 "σ close to 1."),
-                (np.exp(-np.abs(z)), "That is e^-|z| alone: σ is 1 / (1 + e) for z ≥ 0 and "
-                 "e / (1 + e) for z < 0."),
-            ]  # fmt: skip
-        else:
-            slips = [
-                (s, "That is σ(z), the value. The slope is σ(z)·(1 - σ(z))."),
-                (1 - s**2, "1 - σ² is the pattern of tanh's slope; the sigmoid's is σ(1 - σ)."),
-                (s * (1 + s), "A sign: σ'(z) = σ(z)·(1 - σ(z))."),
-                (-s * (1 - s), "A sign: the sigmoid rises everywhere, so its slope is positive."),
-            ]  # fmt: skip
-        for value, why in slips:
-            if not close(value, want, abs_tol=1e-12) and close(g, value, abs_tol=1e-12):
-                return why
-        return None
-
-    failure = first_failure(
-        cases,
-        run=lambda case: _run_strict(functions[case[0]], case[1].copy(), name=case[0]),
-        expected=lambda case: reference[case[0]](case[1]),
-        agree=agree,
-        describe=lambda case: f"{case[0]}(z) with z = {_describe_z(case[1])}",
-        diagnose=diagnose,
-    )
-    return failure or correct(
-        "Right everywhere, and not one warning, even at z = ±1e308: only e to powers ≤ 0 "
-        "were taken. σ'(0) = 0.25 is the steepest the sigmoid gets; at z = ±30 the slope "
-        "is below 1e-13, which is saturation."
-    )
+    fn = functions[case["fn"]]
+    with refusing(_shortcuts(_SIGMOID_SHORTCUTS), sigmoid, sigmoid_prime):
+        return _run_strict(fn, case["z"].copy(), name=case["fn"])
 
 
-def _softmax(z, t):
-    s = np.asarray(z, dtype=float) / t
-    e = np.exp(s - s.max())
-    return e / e.sum()
+def _softmax_case(z, t: float) -> dict:
+    z = np.asarray(z, dtype=float)
+    return {"z": z, "temperature": t, "want": F.softmax(z, temperature=t)}
 
 
-def _softmax_cases():
+def _softmax_inputs():
     rng = np.random.default_rng(44)
     cases = [
         (np.array([1.0, 2.0, 3.0]), 1.0),
@@ -318,10 +364,79 @@ def _softmax_cases():
         cases.append((rng.normal(scale=3.0, size=5).round(3), t))
     cases += [
         (np.array([1000.0, 0.0]), 1.0),
+        (np.array([1000.0, 1001.0]), 1.0),  # e^1000 and e^1001 overflow: inf / inf
+        (np.array([-1000.0, -1001.0]), 1.0),  # both underflow to 0: 0 / 0
         (np.array([-1000.0, -1000.0, -999.0]), 1.0),
+        (np.array([2000.0, 0.0, -2000.0]), 1.0),  # scores thousands apart, mean 0
         (np.array([1000.0, 999.0, 0.0]), 0.01),  # z / T reaches 100000
     ]
     return cases
+
+
+SOFTMAX_CASES = [_softmax_case(z, t) for z, t in _softmax_inputs()]
+
+_SOFTMAX_SHORTCUTS = {
+    "nnlib.functional.softmax": "softmax",
+    "nnlib.functional.log_softmax": "softmax",
+    "nnlib.nn.Softmax": "softmax",
+}
+
+
+def _agree_softmax(got, want) -> bool:
+    return close(as_array(got, want.shape, "the probabilities"), want, abs_tol=1e-12)
+
+
+def _diagnose_softmax(case, got, want):
+    z, t = case["z"], case["temperature"]
+    try:
+        g = np.asarray(got, dtype=float).reshape(want.shape)
+    except (TypeError, ValueError):
+        return None
+    with np.errstate(all="ignore"):
+        slips = [
+            (F.softmax(z * t), "That multiplies the scores by T; divide them: z / T."),
+            (F.softmax(z), "The temperature is missing (or applied after exp, where it "
+             "cancels): divide the scores by T before exponentiating."),
+            (F.softmax(z, temperature=t ** 2) if t != 1 else None,
+             "The scores are divided by T twice: once is enough."),
+            (F.softmax(-z, temperature=t), "That is softmax(-z): the largest score must get the "
+             "largest probability. Subtract the maximum, don't negate."),
+            (np.exp(z / t - np.max(z / t)), "These don't sum to 1: divide by their sum."),
+            (np.exp(z / t), "These don't sum to 1: divide by their sum."),
+            (np.full(want.shape, 1.0 / want.size), "Every probability is the same although "
+             "the scores differ: the gaps between the scores were lost (clipping squashes large "
+             "scores together). Subtract the maximum instead: it keeps every gap."),
+        ]  # fmt: skip
+        if np.all(z != 0) and z.sum() != 0:
+            slips.append((z / z.sum(), "Exponentiate first: softmax uses e^(z/T), not z."))
+        for value, why in slips:
+            if value is None or not np.all(np.isfinite(value)):
+                continue
+            if not close(value, want) and close(g, value):
+                return why
+        if not close(g.sum(), 1.0):
+            return f"Your numbers sum to {g.sum():.4g}; probabilities must sum to 1."
+    return None
+
+
+def judge_softmax(cases, results) -> Feedback:
+    """softmax(z, temperature) on scores and temperatures 0.01 to 10, scores thousands apart,
+    all very large ([1000, 1001]) and all very negative ([-1000, -1001]), warnings as errors."""
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=_agree_softmax,
+        describe=lambda case: (
+            f"z = {_describe_z(case['z'])}, temperature = {case['temperature']:g}"
+        ),
+        diagnose=_diagnose_softmax,
+    )
+    return failure or correct(
+        f"Right on all {len(cases)} cases, for temperatures from 0.01 to 10 and for scores of "
+        "±1000 and more, without a warning: no overflow where the scores are large, no "
+        "0/0 from underflow where they are all very negative. Subtracting the maximum "
+        "is the standard trick; chapter 06 meets it again in the loss, as log-sum-exp."
+    )
 
 
 @exercise(
@@ -331,93 +446,137 @@ def _softmax_cases():
     placeholder='''
 def softmax(z, temperature=1.0):
     """Probabilities e^(zᵢ/T) / Σⱼ e^(zⱼ/T) for a 1-D numpy array of scores z and a
-    temperature T > 0, with no overflow for scores such as [1000, 0]."""
+    temperature T > 0, with no overflow for scores such as [1000, 1001] and no
+    0/0 for scores such as [-1000, -1001]."""
     raise NotImplementedError("write the body of softmax")
-''',
-    solution='''
-def softmax(z, temperature=1.0):
-    """Probabilities e^(zᵢ/T) / Σⱼ e^(zⱼ/T), with no overflow."""
-    s = np.asarray(z, dtype=float) / temperature
-    e = np.exp(s - s.max())  # every exponent is ≤ 0 now
-    return e / e.sum()
 ''',
     hints=(
         "Three steps: divide the scores by T, exponentiate, divide by the sum.",
         "Before exponentiating, subtract the largest (already divided) score from every "
-        "score: the factor e^-max cancels between top and bottom, and every exponent is ≤ 0.",
+        "score: the factor e^-max cancels between top and bottom, every exponent is ≤ 0 (no "
+        "overflow), and the largest is exactly 0, so the sum is at least e^0 = 1 (no 0/0).",
         "s = np.asarray(z, dtype=float) / temperature; e = np.exp(s - s.max()); "
         "return e / e.sum().",
     ),
+    cases=SOFTMAX_CASES,
+    judge=judge_softmax,
 )
-def check_softmax(softmax) -> Feedback:
-    """softmax(z, temperature) on unseen scores and temperatures 0.01 to 10, including
-    [1000, 0], run with numpy's warnings turned into errors."""
+def probe_softmax(softmax, case):
+    """The learner's softmax on one row of scores, warnings as errors, nnlib's softmax off."""
     if not callable(softmax):
         raise AnswerError(f"Expected a function softmax(z, temperature=1.0), got {softmax!r}.")
-
-    def agree(got, want):
-        return close(as_array(got, want.shape, "the probabilities"), want, abs_tol=1e-12)
-
-    def diagnose(case, got, want):
-        z, t = case
-        try:
-            g = np.asarray(got, dtype=float).reshape(want.shape)
-        except (TypeError, ValueError):
-            return None
-        slips = [
-            (_softmax(z * t, 1.0), "That multiplies the scores by T; divide them: z / T."),
-            (_softmax(z, 1.0), "The temperature is missing (or applied after exp, where "
-             "it cancels): divide the scores by T before exponentiating."),
-            (np.exp(z / t - np.max(z / t)), "These don't sum to 1: divide by their sum."),
-            (np.exp(z / t), "These don't sum to 1: divide by their sum."),
-        ]  # fmt: skip
-        if np.all(z != 0) and z.sum() != 0:
-            slips.append((z / z.sum(), "Exponentiate first: softmax uses e^(z/T), not z."))
-        for value, why in slips:
-            if not close(value, want) and close(g, value):
-                return why
-        if not close(g.sum(), 1.0):
-            return f"Your numbers sum to {g.sum():.4g}; probabilities must sum to 1."
-        return None
-
-    def describe(case):
-        z, t = case
-        return f"z = {_describe_z(z)}, temperature = {t:g}"
-
-    failure = first_failure(
-        _softmax_cases(),
-        run=lambda case: _run_strict(softmax, case[0].copy(), case[1], name="softmax"),
-        expected=lambda case: _softmax(*case),
-        agree=agree,
-        describe=describe,
-        diagnose=diagnose,
-    )
-    return failure or correct(
-        "Right for temperatures from 0.01 to 10 and for scores of ±1000, without a warning. "
-        "Subtracting the maximum is the standard trick; chapter 06 meets it again in "
-        "the loss, as log-sum-exp."
-    )
+    with refusing(_shortcuts(_SOFTMAX_SHORTCUTS), softmax):
+        return _run_strict(softmax, case["z"].copy(), case["temperature"], name="softmax")
 
 
 class _Layer(tuple):
     """A pair (W, b) that prints as a person reads it."""
 
     def __new__(cls, W, b):
-        return super().__new__(cls, (W, b))
+        return super().__new__(cls, (np.asarray(W, dtype=float), np.asarray(b, dtype=float)))
 
     def __repr__(self) -> str:
         return f"W = {self[0].tolist()}, b = {self[1].tolist()}"
 
 
-def _collapse_cases():
-    """Layers in the row layout: W1 has shape (inputs, hidden), W2 (hidden, outputs)."""
-    rng = np.random.default_rng(4040)
-    cases = []
-    for n, h, m in [(2, 2, 2), (3, 4, 2), (2, 5, 3), (4, 3, 1), (1, 1, 1)]:
-        W1, b1 = rng.integers(-3, 4, size=(n, h)).astype(float), rng.integers(-3, 4, size=h)
-        W2, b2 = rng.integers(-3, 4, size=(h, m)).astype(float), rng.integers(-3, 4, size=m)
-        cases.append((W1, b1.astype(float), W2, b2.astype(float)))
-    return cases
+def _collapse_case(W1, b1, W2, b2, W, b) -> dict:
+    """Layers in the row layout: W1 has shape (inputs, hidden), W2 (hidden, outputs); the
+    expected collapsed layer (W, b) written out (tests/test_ch04.py recomputes it)."""
+    arrays = [np.asarray(a, dtype=float) for a in (W1, b1, W2, b2)]
+    return dict(zip(("W1", "b1", "W2", "b2"), arrays, strict=True), want=_Layer(W, b))
+
+
+COLLAPSE_CASES = [
+    _collapse_case([[0, -3], [2, -1]], [0, -3], [[-3, 0], [-3, 3]], [-3, 0],
+                   [[9, -9], [-3, -3]], [6, -9]),
+    _collapse_case([[-2, -3, -3, -1], [-3, 0, 0, -2], [3, 3, 2, 2]], [2, 2, 2, 0],
+                   [[-3, 1], [-2, 1], [1, -2], [3, 3]], [0, 0],
+                   [[6, -2], [3, -9], [-7, 8]], [-8, 0]),
+    _collapse_case([[-1, -1, 1, -1, 0], [1, 1, -2, 2, -2]], [0, -3, 2, -1, 3],
+                   [[3, 1, -1], [-2, -3, 0], [0, -1, 0], [-3, 3, -1], [3, 2, 2]], [1, -1, -2],
+                   [[2, -2, 2], [-11, 2, -7]], [19, 9, 5]),
+    _collapse_case([[-1, -2, 2], [-1, 2, 2], [3, -3, -1], [-3, -3, 3]], [0, -1, 0],
+                   [[3], [-2], [0]], [3], [[1], [-7], [15], [-3]], [5]),
+    _collapse_case([[-2]], [-2], [[0]], [3], [[0]], [3]),
+]  # fmt: skip
+
+
+def _pair(got, want):
+    if not isinstance(got, tuple | list) or len(got) != 2:
+        raise AnswerError(f"Expected a pair (W, b), got {type(got).__name__}.")
+    W = as_array(got[0], want[0].shape, "W (one row per input number, one column per output)")
+    b = as_array(got[1], want[1].shape, "b (one number per output)")
+    return W, b
+
+
+def _agree_collapse(got, want) -> bool:
+    W, b = _pair(got, want)
+    return close(W, want[0]) and close(b, want[1])
+
+
+def _diagnose_collapse(case, got, want):
+    W1, b1, W2, b2 = (case[k] for k in ("W1", "b1", "W2", "b2"))
+    try:
+        W, b = (np.asarray(g, dtype=float) for g in got)
+    except (TypeError, ValueError):
+        return None
+    if W.shape == want[0].shape and not close(W, want[0]):
+        if W2.shape[1] == W1.shape[0] and close(W, W2 @ W1):
+            return (
+                "W2 @ W1 is the order of section 1, where x was a column on the right. "
+                "Here x is a row on the left, so layer 1's matrix comes first: W1 @ W2."
+            )
+        if close(W, want[0].T):
+            return (
+                "That W is transposed (rows and columns swapped): one row per input "
+                "number, one column per output."
+            )
+        if W1.shape == W.shape and close(W, W1):
+            return "That is W1 alone: the collapsed W is W1 @ W2."
+        return "W = W1 @ W2."
+    if W.shape == want[0].T.shape and W.shape != want[0].shape:
+        return (
+            "That W has the shape of (W1 @ W2) turned on its side: one row per input "
+            "number and one column per output, please."
+        )
+    if b.shape == want[1].shape and close(W, want[0]):
+        if close(b, b2):
+            return "W is right. The first bias also passes through W2: b = b1 @ W2 + b2."
+        if close(b, b1 @ W2):
+            return "W is right. Add layer 2's own bias: b = b1 @ W2 + b2."
+        if W2.shape[0] == W2.shape[1] and close(b, W2 @ b1 + b2):
+            return "W is right. In this layout the bias is a row too: b = b1 @ W2 + b2."
+        if b1.shape == b.shape and close(b, b1 + b2):
+            return "W is right. The first bias passes through W2 before b2 is added: b1 @ W2 + b2."
+        return "W is right; b is b1 @ W2 + b2."
+    return None
+
+
+def _describe_collapse(case) -> str:
+    W1, b1, W2, b2 = (case[k] for k in ("W1", "b1", "W2", "b2"))
+    return (
+        f"W1 of shape {W1.shape}, W2 of shape {W2.shape}:\n"
+        f"    W1 = {W1.tolist()}, b1 = {b1.tolist()},\n"
+        f"    W2 = {W2.tolist()}, b2 = {b2.tolist()}"
+    )
+
+
+def judge_collapse(cases, results) -> Feedback:
+    """collapse(W1, b1, W2, b2) in the row layout (x @ W1 + b1, then h @ W2 + b2) on layers
+    of several shapes (square and not)."""
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=_agree_collapse,
+        describe=_describe_collapse,
+        diagnose=_diagnose_collapse,
+    )
+    return failure or correct(
+        f"W = W1 @ W2 and b = b1 @ W2 + b2, right on all {len(cases)} pairs of layers: the "
+        "same collapse as section 1, with the products in the other order because x now "
+        "sits on the left. Two linear layers are one linear layer in either layout: "
+        "without an activation between them, depth buys nothing."
+    )
 
 
 @exercise(
@@ -431,11 +590,6 @@ def collapse(W1, b1, W2, b2):
     input x is a row. Return the pair (W, b) such that x @ W + b gives the same result."""
     raise NotImplementedError("write the body of collapse")
 ''',
-    solution='''
-def collapse(W1, b1, W2, b2):
-    """The one linear layer (W, b), in the row layout, equal to layer 2 after layer 1."""
-    return W1 @ W2, b1 @ W2 + b2
-''',
     hints=(
         "Substitute h = x @ W1 + b1 into h @ W2 + b2 and multiply out. Keep every product "
         "in its order: A @ B and B @ A are different matrices.",
@@ -444,121 +598,68 @@ def collapse(W1, b1, W2, b2):
         "of section 1's W2 @ W1. The first bias passes through W2 the same way: "
         "b = b1 @ W2 + b2.",
     ),
+    cases=COLLAPSE_CASES,
+    judge=judge_collapse,
 )
-def check_collapse(collapse) -> Feedback:
-    """collapse(W1, b1, W2, b2) in the row layout (x @ W1 + b1, then h @ W2 + b2) on unseen
-    layers of several shapes (square and not)."""
+def probe_collapse(collapse, case):
+    """The learner's collapse on one pair of layers: the pair (W, b) it returns."""
     if not callable(collapse):
         raise AnswerError(f"Expected a function collapse(W1, b1, W2, b2), got {collapse!r}.")
+    args = [case[k].copy() for k in ("W1", "b1", "W2", "b2")]
+    return call(collapse, *args, name="collapse")
 
-    def expected(case):
-        W1, b1, W2, b2 = case
-        return _Layer(W1 @ W2, b1 @ W2 + b2)
 
-    def pair(got, want):
-        if not isinstance(got, tuple | list) or len(got) != 2:
-            raise AnswerError(f"Expected a pair (W, b), got {type(got).__name__}.")
-        W = as_array(got[0], want[0].shape, "W (one row per input number, one column per output)")
-        b = as_array(got[1], want[1].shape, "b (one number per output)")
-        return W, b
-
-    def agree(got, want):
-        W, b = pair(got, want)
-        return close(W, want[0]) and close(b, want[1])
-
-    def diagnose(case, got, want):
-        W1, b1, W2, b2 = case
-        try:
-            W, b = (np.asarray(g, dtype=float) for g in got)
-        except (TypeError, ValueError):
-            return None
-        if W.shape == want[0].shape and not close(W, want[0]):
-            if W2.shape[1] == W1.shape[0] and close(W, W2 @ W1):
-                return (
-                    "W2 @ W1 is the order of section 1, where x was a column on the right. "
-                    "Here x is a row on the left, so layer 1's matrix comes first: W1 @ W2."
-                )
-            if close(W, want[0].T):
-                return (
-                    "That W is transposed (rows and columns swapped): one row per input "
-                    "number, one column per output."
-                )
-            return "W = W1 @ W2."
-        if W.shape == want[0].T.shape and W.shape != want[0].shape:
-            return (
-                "That W has the shape of (W1 @ W2) turned on its side: one row per input "
-                "number and one column per output, please."
-            )
-        if b.shape == want[1].shape and close(W, want[0]):
-            if close(b, b2):
-                return "W is right. The first bias also passes through W2: b = b1 @ W2 + b2."
-            if close(b, b1 @ W2):
-                return "W is right. Add layer 2's own bias: b = b1 @ W2 + b2."
-            if W2.shape[0] == W2.shape[1] and close(b, W2 @ b1 + b2):
-                return "W is right. In this layout the bias is a row too: b = b1 @ W2 + b2."
-            return "W is right; b is b1 @ W2 + b2."
-        return None
-
-    def describe(case):
-        W1, b1, W2, b2 = case
-        return (
-            f"W1 of shape {W1.shape}, W2 of shape {W2.shape}:\n"
-            f"    W1 = {W1.tolist()}, b1 = {b1.tolist()},\n"
-            f"    W2 = {W2.tolist()}, b2 = {b2.tolist()}"
-        )
-
-    failure = first_failure(
-        _collapse_cases(),
-        run=lambda case: call(collapse, *case, name="collapse"),
-        expected=expected,
-        agree=agree,
-        describe=describe,
-        diagnose=diagnose,
-    )
-    return failure or correct(
-        "W = W1 @ W2 and b = b1 @ W2 + b2, for every shape: the same collapse as section 1, "
-        "with the products in the other order because x now sits on the left. Two linear "
-        "layers are one linear layer in either layout: without an activation between them, "
-        "depth buys nothing."
-    )
+#: 04.4's chain: tanh neurons, each with this weight and a bias of 0, fed the input 0.
+CHAIN_LAYERS, CHAIN_WEIGHT = 8, 1.5
+#: Every neuron sits at z = 0, where tanh's slope is 1: the factor is 1.5⁸ (tests/test_ch04.py
+#: recomputes it with Value.backward).
+CHAIN_FACTOR = 25.62890625
 
 
 @exercise(
     "04.4",
-    title="what a chain of sigmoids does to a gradient",
+    title="what a chain of tanh neurons does to a gradient",
     kind="value",
     answers="factor",
     placeholder="factor = ...  # your answer: a number",
-    solution="factor = (2 * 0.25) ** 8",
     hints=(
         "Each neuron of the chain multiplies the gradient by its weight times its "
-        "activation's slope: w · σ'(z).",
-        "Every neuron sits at z = 0, where σ'(0) = 0.25, and every weight is 2: each neuron "
-        "contributes 2 · 0.25.",
-        "Eight neurons: (2 · 0.25)⁸ = 0.5⁸.",
+        "activation's local derivative: w · tanh'(z).",
+        "The input is 0 and every bias is 0, so what is z in the first neuron? What does the "
+        "first neuron pass on (tanh(0))? Then what is z in the second one?",
+        "Every neuron sits at z = 0, where tanh'(0) = 1 - tanh²(0) = 1 (not the sigmoid's "
+        "0.25). So each neuron contributes its weight alone: 1.5, eight times.",
     ),
 )
 def check_factor(factor) -> Feedback:
-    """The gradient factor through 8 sigmoid neurons in a chain, each with weight 2, at z = 0."""
+    """The gradient factor through 8 tanh neurons in a chain, each with weight 1.5 and bias 0,
+    from the input 0: every z is 0, so 1.5⁸."""
     f = as_number(factor)
-    want = 0.5**8
-    if close(f, want, rel=1e-3):
+    w, n = CHAIN_WEIGHT, CHAIN_LAYERS
+    if close(f, CHAIN_FACTOR, rel=1e-3):
         return correct(
-            f"(2 · 0.25)⁸ = 0.5⁸ ≈ {want:.4f}: each neuron halves the gradient. The slopes "
-            f"alone would give 0.25⁸ ≈ {0.25**8:.1e}; the weights of 2 made it "
-            f"{2**8} times larger. Weights of 4 would keep it at 1."
+            f"1.5⁸ ≈ {CHAIN_FACTOR:.1f}: tanh's local derivative at 0 is 1, so each neuron "
+            "multiplies the gradient by its weight alone, and weights above 1 make it grow "
+            f"(an exploding gradient). With sigmoids the same weights would give "
+            f"(1.5 · 0.25)⁸ ≈ {(w * 0.25) ** n:.1e}."
         )
     slips = [
-        (0.25**8, "That is the slopes alone, 0.25⁸. Each neuron also multiplies by its "
-         "weight: the factor per neuron is w · σ'(z)."),
-        (2.0**8, "That is the weights alone. Each neuron also multiplies by its slope, "
-         "σ'(0) = 0.25."),
-        (0.5 * 8, "The factors multiply, they don't add: 0.5 · 0.5 · … (8 times)."),
-        (0.5**7, "Count the neurons: 8 factors, not 7."),
-        (0.5**9, "Count the neurons: 8 factors, not 9."),
-        (2 * 0.25**8, "The weight appears once per neuron: (2 · 0.25)⁸."),
+        ((w * 0.25) ** n, "That uses the sigmoid's slope 0.25. These are tanh neurons: "
+         "tanh'(0) = 1 - tanh²(0) = 1."),
+        (0.25**n, "That is the sigmoid's slope alone, 0.25⁸. These are tanh neurons, and each "
+         "factor is a weight times a local derivative: 1.5 · tanh'(0)."),
+        (1.0, "That is tanh's slopes alone (each is tanh'(0) = 1). Each neuron also multiplies "
+         "by its weight, 1.5."),
+        (0.0, "tanh(0) = 0 is the value each neuron passes on; the gradient uses the slope, "
+         "tanh'(0) = 1, which is not 0."),
+        (w * n, "The factors multiply, they don't add: 1.5 · 1.5 · … (8 times)."),
+        (w ** (n - 1), "Count the neurons: 8 factors, not 7."),
+        (w ** (n + 1), "Count the neurons: 8 factors, not 9."),
+        ((w * (1 - math.tanh(w) ** 2)) ** n, "Every z is 0 here, not 1.5: the input is 0 and "
+         "every bias is 0, so each neuron computes tanh(1.5 · 0) = 0 and passes 0 on."),
+        (w ** -n, "Upside down: the factor is 1.5⁸, not 1 / 1.5⁸."),
     ]  # fmt: skip
     for value, why in slips:
         if close(f, value, rel=1e-3):
             return wrong(why)
-    return wrong("Multiply one factor w · σ'(0) per neuron, for all eight neurons.")
+    return wrong("Multiply one factor w · tanh'(z) per neuron, for all eight neurons.")
