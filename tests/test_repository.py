@@ -152,9 +152,10 @@ def readme_commands() -> list[str]:
     return [line for line in block.splitlines() if line and not line.startswith("#")]
 
 
-def test_readme_has_exactly_two_setup_commands():
-    course, test = readme_commands()
+def test_readme_has_exactly_three_setup_commands():
+    course, test, website = readme_commands()
     assert "requirements.txt" in course and "jupyter lab notebooks/00_start_here.ipynb" in course
+    assert "site/requirements.txt" in website and "tools/build_site.py" in website
     # The course's Jupyter settings: serve the repository root, no news pop-up.
     assert "JUPYTER_CONFIG_PATH=jupyter-config " in course
     assert "requirements-dev.txt" in test and "pytest" in test and "--cov=nnlib" in test
