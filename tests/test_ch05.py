@@ -16,6 +16,7 @@ from nnlib.chapters.ch05 import (
     xor_network_readout,
 )
 from nnlib.exercises import check, get
+from nnlib.solutions import ch05 as reference
 from tests.exercise_helpers import define, placeholder_of, solution_of
 
 # ------------------------------------------------------------------ explorers
@@ -111,66 +112,139 @@ def test_chapter_has_four_exercises_three_of_them_code():
     assert all(len(get(f"05.{k}").hints) == 3 for k in range(1, 5))
 
 
+def test_public_expected_values_equal_the_references():
+    """The public cases' wants (nnlib's layers, literals) are what our references compute."""
+    for case in get("05.1").cases:
+        assert np.allclose(case["want"], reference.dense(case["X"], case["W"], case["b"]))
+    for case in get("05.2").cases:
+        want = reference.forward(case["X"], case["layers"], case["activation"])
+        assert np.allclose(case["want"], want)
+    for case in get("05.3").cases:
+        assert case["want"] == reference.count_parameters(case["sizes"])
+        layers = [
+            nn.Linear(a, b) for a, b in zip(case["sizes"][:-1], case["sizes"][1:], strict=True)
+        ]
+        assert case["want"] == sum(p.data.size for layer in layers for p in layer.parameters())
+
+
+def test_public_cases_are_never_all_square():
+    """A transposition or a bias on the wrong axis cannot pass by the luck of equal sizes."""
+    dense_shapes = [(*c["X"].shape, c["W"].shape[0]) for c in get("05.1").cases]
+    assert any(len({i, n, o}) == 3 for i, n, o in dense_shapes)
+    assert any(n == o and i != o for i, n, o in dense_shapes)  # W @ X + b runs, wrongly
+    assert any(n == 1 for _, n, _ in dense_shapes)
+    depths = {len(c["layers"]) for c in get("05.2").cases}
+    assert {1, 2, 3, 4} <= depths
+    activations = {c["activation"].__name__ for c in get("05.2").cases}
+    assert activations == {"tanh", "relu", "leaky_relu"}
+
+
+def _dense(body):
+    return define(f"def dense(X, W, b):\n    {body}\n", "dense")
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("return X @ W + b", "which shapes met|Here X is"),
-        ("return W @ X.T + b", "Here X is"),
-        ("return X @ W.T", "The bias is missing"),
-        ("return X @ W.T - b", "wrong sign"),
-        ("return np.maximum(X @ W.T + b, 0)", "has a ReLU on it"),
-        ("return (W @ X.T).T", "The bias is missing"),
+        ("return W @ X + b", "LAST axis"),
+        ("return W @ X + b.T", "b.T changes nothing"),
+        ("return X.T @ W.T + b", "one row per example, the layout of section 2"),
+        ("return W @ X", "The bias is missing"),
+        ("return W @ X - b[:, None]", "wrong sign"),
+        ("return np.maximum(W @ X + b[:, None], 0)", "has a ReLU on it"),
+        ("return X @ W.T + b", "The product that meets"),
+        ("return W @ X.T + b", "the left matrix has 3 column(s) and the right one 5 row(s)"),
     ],
 )
 def test_dense_slips_are_named(body, expected):
-    fb = check("05.1", define(f"def dense(X, W, b):\n    {body}\n", "dense"))
-    assert fb.passed is False
-    assert any(part in fb.message for part in expected.split("|")), fb.message
+    fb = check("05.1", _dense(body))
+    assert fb.passed is False and expected in fb.message, fb.message
 
 
-def test_dense_shape_error_explains_the_shapes_and_the_convention():
-    fb = check("05.1", define("def dense(X, W, b):\n    return X @ W + b\n", "dense"))
-    assert "raised ValueError" in fb.message
-    assert "X is (2, 3)" in fb.message and "W is (4, 3)" in fb.message
-    assert "rows are examples" in fb.message and "X @ W.T" in fb.message
+def test_dense_shape_error_names_the_shapes_of_the_case_not_a_guess():
+    # W @ X.T + b: the explanation must not talk about X @ W, which the learner did not write
+    fb = check("05.1", _dense("return W @ X.T + b"))
+    assert "raised ValueError" in fb.message and "X @ W" not in fb.message
+    assert "X is (3, 5)" in fb.message and "W @ X: (4, 3) @ (3, 5) → (4, 5)" in fb.message
+
+
+def test_dense_wrong_axis_bias_is_caught_where_it_runs():
+    # a bias added along the last axis runs when there are as many examples as neurons
+    src = (
+        "def dense(X, W, b):\n    return W @ X + (b if X.shape[1] == W.shape[0] else b[:, None])\n"
+    )
+    fb = check("05.1", define(src, "dense"))
+    assert fb.passed is False and "b went along the wrong axis" in fb.message, fb.message
 
 
 def test_dense_square_weight_slip_is_caught_by_the_square_case():
-    # a learner who transposes only when shapes force it: X @ W whenever that runs
-    src = "def dense(X, W, b):\n    return (X @ W if X.shape[1] == W.shape[0] else X @ W.T) + b\n"
+    square = "W.T if W.shape[0] == W.shape[1] else W"
+    src = f"def dense(X, W, b):\n    return ({square}) @ X + b[:, None]\n"
     fb = check("05.1", define(src, "dense"))
     assert fb.passed is False and "pairs inputs with the wrong weights" in fb.message
 
 
 def test_dense_rejects_things_that_are_not_functions():
-    for answer in (3, "X @ W.T + b", True):
+    for answer in (3, "W @ X + b", True):
         fb = check("05.1", answer)
         assert fb.passed is False and "Expected a function dense" in fb.message
 
 
+_LOOP = "    h = X\n    for W, b in layers{rng}:\n        h = {body}\n    return h{last}\n"
+
+
+def _forward(text):
+    return define("def forward(X, layers, activation):\n" + text, "forward")
+
+
 @pytest.mark.parametrize(
-    ("body", "expected"),
+    ("text", "expected"),
     [
-        ("return (X @ W1.T + b1) @ W2.T + b2", "The ReLU is missing"),
-        ("return np.maximum(np.maximum(X @ W1.T + b1, 0) @ W2.T + b2, 0)", "ReLU on the output"),
-        ("return (np.maximum(X @ W1.T, 0) + b1) @ W2.T + b2", "Add b1 before the ReLU"),
-        ("return np.tanh(X @ W1.T + b1) @ W2.T + b2", "tanh"),
-        ("return 1 / (1 + np.exp(-(X @ W1.T + b1))) @ W2.T + b2", "sigmoid"),
-        ("return np.maximum(X @ W1 + b1, 0) @ W2.T + b2", "Layer 1: X is"),
+        (_LOOP.format(rng="", body="activation(h @ W.T + b)", last=""), "after the last layer"),
+        (_LOOP.format(rng="", body="h @ W.T + b", last=""), "The activation is missing"),
+        (
+            _LOOP.format(rng="[:-1]", body="activation(h @ W.T + b)", last=""),
+            "first 1 of the 2 layers",
+        ),
+        (
+            _LOOP.format(
+                rng="[:-1]",
+                body="np.maximum(h @ W.T + b, 0)",
+                last=" @ layers[-1][0].T + layers[-1][1]",
+            ),
+            "this case passes activation = tanh",
+        ),
+        (
+            "    W1, b1 = layers[0]\n    W2, b2 = layers[-1]\n"
+            "    return activation(X @ W1.T + b1) @ W2.T + b2\n",
+            "the list holds 3 layer(s)",
+        ),
+        (
+            _LOOP.format(rng="", body="activation(h) @ W.T + b", last=""),
+            "before each layer instead of after",
+        ),
+        (_LOOP.format(rng="", body="h @ W + b", last=""), "layer k reads the previous"),
     ],
 )
-def test_forward_slips_are_named(body, expected):
-    src = f"def forward(X, params):\n    W1, b1, W2, b2 = params\n    {body}\n"
-    fb = check("05.2", define(src, "forward"))
+def test_forward_slips_are_named(text, expected):
+    fb = check("05.2", _forward(text))
     assert fb.passed is False and expected in fb.message, fb.message
 
 
 def test_forward_agrees_with_nn_sequential():
     forward = solution_of("05.2")
-    model = nn.Sequential(nn.Linear(3, 5, rng=0), nn.ReLU(), nn.Linear(5, 2, rng=1))
+    model = nn.Sequential(nn.Linear(3, 5, rng=0), nn.Tanh(), nn.Linear(5, 2, rng=1))
     X = np.random.default_rng(0).normal(size=(4, 3))
-    params = (model[0].weight.data, model[0].bias.data, model[2].weight.data, model[2].bias.data)
-    assert np.allclose(forward(X, params), model(X))
+    layers = [
+        (model[0].weight.data, model[0].bias.data),
+        (model[2].weight.data, model[2].bias.data),
+    ]
+    assert np.allclose(forward(X, layers, np.tanh), model(X))
+
+
+def test_forward_rejects_things_that_are_not_functions():
+    fb = check("05.2", [1, 2])
+    assert fb.passed is False and "Expected a function forward" in fb.message
 
 
 @pytest.mark.parametrize(

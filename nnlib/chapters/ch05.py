@@ -1,20 +1,26 @@
 """Chapter 05 (The forward pass):
-its explorers, and its exercises with their checks, hints and solutions.
+its explorers, and its exercises with their cases, checks and hints (our solutions and the
+hidden cases are in ``nnlib/solutions/ch05.py``, which a class release leaves out).
 
 The notebook is ``notebooks/05_*.ipynb``; it imports this module as ``ch05``.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
+from dataclasses import replace
 
 import ipywidgets as widgets
 import numpy as np
 
+from nnlib import nn
 from nnlib.data import XOR_INPUTS, XOR_TARGETS
 from nnlib.exercises import (
     AnswerError,
     Feedback,
+    Raised,
     as_int,
     as_number,
     call,
@@ -311,6 +317,21 @@ def approximation_explorer(units: int = 3) -> Explorer:
 
 
 # ------------------------------------------------------------------ exercises
+#
+# Each code exercise: public cases (dicts; "want" is what the judge compares
+# with, computed here by nnlib's own layers or written as literals), a probe
+# that runs the learner's code on one case and returns plain data, and a judge
+# that sees only that data. Solutions and hidden cases: nnlib/solutions/ch05.py.
+
+
+def relu(z):
+    """ReLU, max(z, 0): an activation a case of 05.2 names (module-level, so it can be sent)."""
+    return np.maximum(z, 0.0)
+
+
+def leaky_relu(z):
+    """Leaky ReLU with slope 0.1 below zero: another activation of 05.2's cases."""
+    return np.where(z > 0, z, 0.1 * z)
 
 
 def _ints(rng, shape):
@@ -318,262 +339,387 @@ def _ints(rng, shape):
     return rng.integers(-3, 4, size=shape).astype(float)
 
 
+def _library_layer(W, b):
+    """nnlib's own nn.Linear holding W and b: the library computes the public expected values."""
+    layer = nn.Linear(W.shape[1], W.shape[0])
+    layer.weight.data[:] = W
+    layer.bias.data[:] = b
+    return layer
+
+
+def _matches(got, want) -> bool:
+    """True when got is an array of want's shape with want's numbers (never raises).
+
+    ``want`` may be a function that computes it: one that raises matches nothing."""
+    try:
+        want = want() if callable(want) else want
+        g = np.asarray(got, dtype=float)
+        return g.shape == np.shape(want) and close(g, want)
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _never_raises(fn):
+    """A diagnosis that cannot fail: if working out the slip raises, no slip is named."""
+
+    @functools.wraps(fn)
+    def safe(*args):
+        try:
+            with np.errstate(all="ignore"):
+                return fn(*args)
+        except Exception:  # a learner's result of any shape or kind must not crash a check
+            return None
+
+    return safe
+
+
+def _explain_raised(cases, results, explain):
+    """The results, with each exception's message followed by ``explain(case, raised)``."""
+    out = []
+    for case, result in zip(cases, results, strict=True):
+        if isinstance(result, Raised) and not result.type.startswith("nnlib."):
+            extra = explain(case, result)
+            if extra:
+                result = replace(result, message=f"{result.message}\n  {extra}")
+        out.append(result)
+    return out
+
+
+_MATMUL_SIZES = re.compile(r"size (\d+) is different from (\d+)")
+
+
+def _product_sizes(raised_error):
+    """(columns of the left matrix, rows of the right one) of a failed @, or None."""
+    found = _MATMUL_SIZES.search(raised_error.message)
+    return (int(found.group(2)), int(found.group(1))) if found else None
+
+
+# -------------------------------------------------- 05.1: a layer, examples as columns
+
+
+def _dense_case(X, W, b) -> dict:
+    want = _library_layer(W, b)(X.T).T  # nn.Linear reads examples as rows: turn X and back
+    return {"X": X, "W": W, "b": b, "want": want}
+
+
 def _dense_cases():
     rng = np.random.default_rng(505)
-    shapes = [(2, 3, 4), (1, 4, 2), (3, 2, 1), (4, 1, 3), (3, 2, 2)]  # (batch, inputs, outputs)
-    shapes += [tuple(int(v) for v in rng.integers(1, 6, size=3)) for _ in range(6)]
-    return [(_ints(rng, (n, i)), _ints(rng, (o, i)), _ints(rng, o)) for n, i, o in shapes]
-
-
-def _shape_story(X, W, b) -> str:
-    n, i = X.shape
-    o = W.shape[0]
-    story = (
-        f"Here X is {X.shape}: {n} example(s) as rows, {i} input(s) each; W is {W.shape}: "
-        f"{o} neuron(s) as rows, {i} weight(s) each; b is {b.shape}: one bias per neuron. "
-        "A product A @ B needs A's number of columns to equal B's number of rows: "
-        f"X @ W would pair X's {i} columns with W's {o} rows"
-    )
-    story += ", which fails" if i != o else ", which runs but multiplies the wrong numbers"
-    return story + (
-        f". The convention (nnlib's and PyTorch's): rows are examples, so X @ W.T is "
-        f"{X.shape} @ {W.T.shape} → ({n}, {o}), one row per example and one column per neuron, "
-        "and + b adds the biases to every row."
-    )
+    # (inputs, batch, outputs): all different; outputs = batch, where a bias added along the
+    # wrong axis still runs; one example; a square W, where W.T @ X runs; one input; one output
+    shapes = [(3, 5, 4), (2, 3, 3), (4, 1, 2), (3, 2, 3), (1, 4, 2), (5, 3, 1), (2, 2, 2)]
+    return [
+        _dense_case(_ints(rng, (i, n)), _ints(rng, (o, i)), _ints(rng, o)) for i, n, o in shapes
+    ]
 
 
 def _describe_dense(case) -> str:
-    X, W, b = case
+    X, W, b = case["X"], case["W"], case["b"]
     return (
         f"X of shape {X.shape} = {X.tolist()}, W of shape {W.shape} = {W.tolist()}, "
         f"b = {b.tolist()}"
     )
 
 
-def _matches(got, want) -> bool:
-    try:
-        g = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return g.shape == np.shape(want) and close(g, want)
+def _dense_shapes(case) -> str:
+    (i, n), o = case["X"].shape, case["W"].shape[0]
+    return (
+        f"Here X is {(i, n)}: {i} input(s) × {n} example(s), one example per column; W is "
+        f"{(o, i)}: one row of {i} weight(s) per neuron; b is ({o},): one bias per neuron."
+    )
 
 
+@_never_raises
+def _explain_dense_error(case, raised_error):
+    (i, n), o = case["X"].shape, case["W"].shape[0]
+    sizes = _product_sizes(raised_error)
+    if sizes:
+        left, right = sizes
+        return (
+            f"A product A @ B needs A's number of columns to equal B's number of rows; in "
+            f"yours the left matrix has {left} column(s) and the right one {right} row(s). "
+            f"{_dense_shapes(case)} The product that meets every neuron's row of weights "
+            f"with every example's column is W @ X: {(o, i)} @ {(i, n)} → {(o, n)}."
+        )
+    if "broadcast" in raised_error.message:
+        return (
+            "Adding a 1-D array to a matrix lines it up with the matrix's LAST axis, and here "
+            f"that axis is the batch ({n} example(s)), not the {o} neuron(s). Make b a column "
+            f"of shape ({o}, 1), b[:, None] or b.reshape(-1, 1), so it is added down each "
+            "column (b.T changes nothing: a 1-D array has no second axis to swap)."
+        )
+    return None
+
+
+@_never_raises
 def _diagnose_dense(case, got, want):
-    X, W, b = case
-    if _matches(got, (X @ W.T + b).T) and X.shape[0] != W.shape[0]:
+    X, W, b = case["X"], case["W"], case["b"]
+    (_, n), o = X.shape, W.shape[0]
+    column = b[:, None]
+    if np.shape(got) == (n, o) and (n, o) != (o, n) and _matches(got, want.T):
         return (
-            "Your result is (outputs, batch): transposed. Rows must stay examples: "
-            "X @ W.T + b, not W @ X.T."
+            f"Your result is ({n}, {o}): one row per example, the layout of section 2. Here "
+            f"the examples are columns, so the result is ({o}, {n}): one column per example, "
+            "one row per neuron."
         )
-    if W.shape[0] == W.shape[1] and _matches(got, X @ W + b):
+    if _matches(got, want.T) and not _matches(got, want):
+        return "Your result is transposed: rows must be neurons and columns examples."
+    if _matches(got, lambda: W @ X + b):  # runs when the batch size equals the number of neurons
         return (
-            "That is X @ W + b. With a square W it runs, but it pairs inputs with the wrong "
-            "weights: each neuron's weights are a ROW of W, so multiply by W.T. "
-            + _shape_story(X, W, b)
+            "b went along the wrong axis: numpy lines a 1-D array up with the LAST axis, the "
+            f"batch, so b[j] was added to example j instead of to neuron j. Use b[:, None], "
+            f"a column of shape ({o}, 1)."
         )
-    if _matches(got, X @ W.T):
-        return "The bias is missing: add b (numpy adds it to every row)."
-    if _matches(got, X @ W.T - b):
+    if W.shape[0] == W.shape[1] and _matches(got, lambda: W.T @ X + column):
+        return (
+            "That is W.T @ X + b. With a square W it runs, but it pairs inputs with the wrong "
+            "weights: each neuron's weights are a ROW of W, and W @ X meets that row with "
+            "each example's column."
+        )
+    if _matches(got, W @ X):
+        return "The bias is missing: add b to every column, as b[:, None]."
+    if _matches(got, W @ X - column):
         return "The bias has the wrong sign: add b, don't subtract it."
-    if _matches(got, np.maximum(X @ W.T + b, 0.0)):
+    if _matches(got, np.maximum(W @ X + column, 0.0)):
         return (
             "That has a ReLU on it: dense is only the weighted sums; the activation comes after."
         )
     return None
 
 
-def _explained(fn, name, story):
-    """Call the learner's function; numpy's shape errors get an explanation of the shapes."""
-
-    def run(case):
-        try:
-            return call(fn, *(a.copy() for a in case[:3]), *case[3:], name=name)
-        except ValueError as e:
-            raise ValueError(f"{e}\n  {story(case)}") from None
-
-    return run
-
-
-@exercise(
-    "05.1",
-    title="one dense layer on a batch",
-    answers="dense",
-    placeholder='''
-def dense(X, W, b):
-    """The weighted sums of one layer for a whole batch.
-
-    X: shape (batch, inputs), one example per row.
-    W: shape (outputs, inputs), one row of weights per neuron.
-    b: shape (outputs,), one bias per neuron.
-    Returns shape (batch, outputs): row n holds every neuron's z for example n.
-    """
-    raise NotImplementedError("write the body of dense")
-''',
-    solution='''
-def dense(X, W, b):
-    """The weighted sums of one layer for a whole batch.
-
-    X: shape (batch, inputs), one example per row.
-    W: shape (outputs, inputs), one row of weights per neuron.
-    b: shape (outputs,), one bias per neuron.
-    Returns shape (batch, outputs): row n holds every neuron's z for example n.
-    """
-    return X @ W.T + b
-''',
-    hints=(
-        "Write the shapes down: X is (batch, inputs) and W is (outputs, inputs). Which "
-        "arrangement of X and W makes the inner sizes of a product match?",
-        "Transposing W gives (inputs, outputs); then (batch, inputs) @ (inputs, outputs) "
-        "→ (batch, outputs).",
-        "One line: X @ W.T, then add b, which numpy adds to every row (broadcasting).",
-    ),
-)
-def check_dense(dense) -> Feedback:
-    """dense(X, W, b) = X @ W.T + b on batches of random shapes (one of them square)."""
-    if not callable(dense):
-        raise AnswerError(f"Expected a function dense(X, W, b), got {dense!r}.")
+def judge_dense(cases, results) -> Feedback:
+    """dense(X, W, b) = W X + b (b down every column) on batches stored one example per column,
+    of many shapes: none of the public ones lets a transposition or a misplaced bias pass."""
     failure = first_failure(
-        _dense_cases(),
-        run=_explained(dense, "dense", lambda case: _shape_story(*case)),
-        expected=lambda case: case[0] @ case[1].T + case[2],
+        cases,
+        got=_explain_raised(cases, results, _explain_dense_error),
         describe=_describe_dense,
         diagnose=_diagnose_dense,
     )
     return failure or correct(
-        "Right on 11 batches of different shapes, from one example to five. Z = X Wᵀ + b: "
-        "one row per example, one column per neuron; nn.Linear computes exactly this."
+        f"Right on {len(cases)} batches of different shapes. With examples as columns a layer "
+        "is Z = W X + b, b a column; with examples as rows (nnlib, PyTorch) it is "
+        "Z = X Wᵀ + b. The same numbers, transposed: Z_columns = (Z_rows)ᵀ."
     )
+
+
+@exercise(
+    "05.1",
+    title="one dense layer, examples as columns",
+    answers="dense",
+    placeholder='''
+def dense(X, W, b):
+    """The weighted sums of one layer for a batch stored one example per COLUMN.
+
+    X: shape (inputs, batch), example n is the column X[:, n].
+    W: shape (outputs, inputs), one row of weights per neuron (as in nn.Linear).
+    b: shape (outputs,), one bias per neuron.
+    Returns shape (outputs, batch): column n holds every neuron's z for example n.
+    """
+    raise NotImplementedError("write the body of dense")
+''',
+    hints=(
+        "Write the shapes down: W is (outputs, inputs) and X is (inputs, batch). Which order "
+        "of W and X makes the inner sizes of the product match, and what shape comes out?",
+        "W @ X is (outputs, inputs) @ (inputs, batch) → (outputs, batch): entry (j, n) is "
+        "neuron j's weights times example n's column. Now add the biases.",
+        "numpy adds a 1-D array along the LAST axis, here the batch. To add b[j] to every "
+        "entry of row j, make b a column first: b[:, None] has shape (outputs, 1).",
+    ),
+    cases=_dense_cases(),
+    judge=judge_dense,
+)
+def probe_dense(dense, case):
+    """The learner's dense(X, W, b) on one case (copies, so that it cannot change the case)."""
+    if not callable(dense):
+        raise AnswerError(f"Expected a function dense(X, W, b), got {dense!r}.")
+    return call(dense, case["X"].copy(), case["W"].copy(), case["b"].copy(), name="dense")
+
+
+# -------------------------------------------------- 05.2: a network of any depth
+
+_LIBRARY_ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.1), "tanh": nn.Tanh}
+
+
+def _forward_case(X, layers, activation) -> dict:
+    modules = []
+    for W, b in layers:
+        modules += [_library_layer(W, b), _LIBRARY_ACTIVATIONS[activation.__name__]()]
+    want = nn.Sequential(*modules[:-1])(X)  # no activation after the last layer
+    return {"X": X, "layers": layers, "activation": activation, "want": want}
 
 
 def _forward_cases():
     rng = np.random.default_rng(5052)
-    shapes = [(3, 2, 3, 1), (1, 3, 4, 2), (4, 1, 2, 3), (2, 4, 2, 2)]  # batch, in, hidden, out
-    shapes += [tuple(int(v) for v in rng.integers(1, 6, size=4)) for _ in range(6)]
+    # (batch, sizes from the inputs to the last layer's outputs, activation)
+    plans = [
+        (3, (2, 4, 2), np.tanh),
+        (4, (3, 5, 4, 2), relu),
+        (2, (3, 2), leaky_relu),  # one layer: no activation at all
+        (1, (2, 3, 1), relu),
+        (3, (2, 3, 3, 3, 1), np.tanh),
+        (5, (4, 2, 3), leaky_relu),
+    ]
     cases = []
-    for n, i, h, o in shapes:
-        params = (_ints(rng, (h, i)), _ints(rng, h), _ints(rng, (o, h)), _ints(rng, o))
-        cases.append((_ints(rng, (n, i)), params))
+    for n, sizes, activation in plans:
+        layers = [(_ints(rng, (o, i)), _ints(rng, o)) for i, o in itertools.pairwise(sizes)]
+        cases.append(_forward_case(_ints(rng, (n, sizes[0])), layers, activation))
     return cases
 
 
-def _forward_story(case) -> str:
-    X, (W1, _, W2, _) = case
-    n, h = X.shape[0], W1.shape[0]
-    return (
-        f"Layer 1: X is {X.shape} (rows are examples) and W1 is {W1.shape} (one row per hidden "
-        f"unit), so X @ W1.T + b1 is ({n}, {h}). Layer 2: the hidden layer is ({n}, {h}) and W2 "
-        f"is {W2.shape}, so hidden @ W2.T + b2 is ({n}, {W2.shape[0]}). Every layer is "
-        "input @ W.T + b, with rows as examples."
-    )
-
-
 def _describe_forward(case) -> str:
-    X, (W1, b1, W2, b2) = case
+    X, layers = case["X"], case["layers"]
+    shapes = ", ".join(f"W{k} {W.shape}" for k, (W, _) in enumerate(layers, 1))
+    name = getattr(case["activation"], "__name__", "?")
     return (
-        f"X = {X.tolist()}, W1 = {W1.tolist()}, b1 = {b1.tolist()}, "
-        f"W2 = {W2.tolist()}, b2 = {b2.tolist()}"
+        f"X of shape {X.shape} = {X.tolist()}, {len(layers)} layer(s): {shapes}, "
+        f"activation = {name}"
     )
 
 
-def _forward(X, params, act=lambda z: np.maximum(z, 0.0)):
-    W1, b1, W2, b2 = params
-    return act(X @ W1.T + b1) @ W2.T + b2
+def _run_layers(X, layers, act, *, last=False, where="after", skip_bias=False):
+    """The network's output computed one way or another (the judge's wrong variants)."""
+    h = X
+    for k, (W, b) in enumerate(layers):
+        if where == "before":
+            h = act(h)
+        z = h @ W.T + (0.0 if skip_bias else b)
+        if where == "bias after":
+            z = act(h @ W.T) + b if (k < len(layers) - 1 or last) else z
+        elif where == "after" and (k < len(layers) - 1 or last):
+            z = act(z)
+        h = z
+    return h
 
 
+@_never_raises
+def _explain_forward_error(case, raised_error):
+    X, layers = case["X"], case["layers"]
+    if not _product_sizes(raised_error):
+        return None
+    shapes = ", ".join(str(W.shape) for W, _ in layers)
+    return (
+        f"Here X is {X.shape} (rows are examples) and the list holds {len(layers)} layer(s) "
+        f"whose W are {shapes}, each (outputs, inputs). Every layer runs, in order: layer k "
+        "reads the previous layer's output h (X for the first) and computes h @ W.T + b, "
+        "(batch, inputs) @ (inputs, outputs) → (batch, outputs)."
+    )
+
+
+@_never_raises
 def _diagnose_forward(case, got, want):
-    X, (W1, b1, W2, b2) = case
-    relu = lambda z: np.maximum(z, 0.0)  # noqa: E731
-    if _matches(got, _forward(X, (W1, b1, W2, b2), act=lambda z: z)):
-        return (
-            "The ReLU is missing: without it the two layers collapse into one linear layer "
-            "(chapter 04). Apply np.maximum(…, 0) to the hidden layer."
-        )
-    if _matches(got, relu(want)):
-        return "There is a ReLU on the output too: the last layer returns raw scores here."
-    if _matches(got, (relu(X @ W1.T) + b1) @ W2.T + b2):
-        return "Add b1 before the ReLU: hidden = ReLU(X @ W1.T + b1)."
-    if _matches(got, _forward(X, (W1, b1, W2, b2), act=lambda z: 1 / (1 + np.exp(-z)))):
-        return "That is a sigmoid hidden layer; this network uses ReLU."
-    if _matches(got, _forward(X, (W1, b1, W2, b2), act=np.tanh)):
-        return "That is a tanh hidden layer; this network uses ReLU."
-    if _matches(got, want.T) and want.shape[0] != want.shape[1]:
-        return "Your result is (outputs, batch): transposed. Rows must stay examples."
+    X, layers, act = case["X"], case["layers"], case["activation"]
+    name, depth = getattr(act, "__name__", "the activation"), len(layers)
+    try:
+        if depth > 1 and _matches(got, _run_layers(X, layers, act, where="none")):
+            return (
+                f"The activation is missing: without it the {depth} layers collapse into one "
+                "linear layer (chapter 04). Apply activation(...) to every layer's output "
+                "but the last."
+            )
+        if _matches(got, _run_layers(X, layers, act, last=True)):
+            return (
+                "The activation is applied after the last layer too: the last layer returns "
+                "its weighted sums as they are (raw scores)."
+            )
+        if depth > 1 and _matches(got, _run_layers(X, layers, act, where="before")):
+            return (
+                "The activation runs before each layer instead of after it: your network "
+                "applies it to the input X and not between the layers' weighted sums."
+            )
+        if depth > 1 and _matches(got, _run_layers(X, layers, act, where="bias after")):
+            return "Add each layer's b before the activation: activation(h @ W.T + b)."
+        if act is not relu and depth > 1 and _matches(got, _run_layers(X, layers, relu)):
+            return (
+                f"That is a ReLU network, but this case passes activation = {name}: call the "
+                "activation you are given, not np.maximum."
+            )
+        for k in range(1, depth):
+            for last in (False, True):
+                if _matches(got, _run_layers(X, layers[:k], act, last=last)):
+                    return (
+                        f"That is the output of the first {k} of the {depth} layers: "
+                        "every (W, b) of the list must run, the last one too."
+                    )
+        if _matches(got, want.T) and want.shape[0] != want.shape[1]:
+            return "Your result is (outputs, batch): transposed. Rows must stay examples."
+        if depth > 1 and _matches(got, _run_layers(X, layers, act, skip_bias=True)):
+            return "The biases are missing: every layer adds its b."
+    except (TypeError, ValueError, FloatingPointError):
+        return None
     return None
 
 
-@exercise(
-    "05.2",
-    title="a two-layer network, forward",
-    answers="forward",
-    placeholder='''
-def forward(X, params):
-    """A two-layer network on a batch X of shape (batch, inputs).
-
-    params = (W1, b1, W2, b2), each W of shape (outputs, inputs) as in nn.Linear.
-    hidden = ReLU(X W1ᵀ + b1); output = hidden W2ᵀ + b2 (raw scores, no activation).
-    Returns the output, shape (batch, outputs of layer 2).
-    """
-    raise NotImplementedError("write the body of forward")
-''',
-    solution='''
-def forward(X, params):
-    """A two-layer network on a batch X of shape (batch, inputs).
-
-    params = (W1, b1, W2, b2), each W of shape (outputs, inputs) as in nn.Linear.
-    hidden = ReLU(X W1ᵀ + b1); output = hidden W2ᵀ + b2 (raw scores, no activation).
-    Returns the output, shape (batch, outputs of layer 2).
-    """
-    W1, b1, W2, b2 = params
-    hidden = np.maximum(X @ W1.T + b1, 0.0)
-    return hidden @ W2.T + b2
-''',
-    hints=(
-        "Unpack the four arrays first: W1, b1, W2, b2 = params. Then it is two dense layers "
-        "with a ReLU between them.",
-        "The hidden layer is np.maximum(X @ W1.T + b1, 0): shape (batch, hidden units).",
-        "The output layer reads the hidden layer the same way: hidden @ W2.T + b2, with no "
-        "ReLU after it.",
-    ),
-)
-def check_forward(forward) -> Feedback:
-    """forward(X, params) = ReLU(X W1ᵀ + b1) W2ᵀ + b2 on networks of random shapes."""
-    if not callable(forward):
-        raise AnswerError(f"Expected a function forward(X, params), got {forward!r}.")
-    cases = _forward_cases()
-
-    def run(case):
-        X, params = case
-        try:
-            return call(forward, X.copy(), tuple(p.copy() for p in params), name="forward")
-        except ValueError as e:
-            raise ValueError(f"{e}\n  {_forward_story(case)}") from None
-
+def judge_forward(cases, results) -> Feedback:
+    """forward(X, layers, activation) on networks of one to four layers, with ReLU, leaky ReLU
+    and tanh between the layers and none after the last."""
     failure = first_failure(
         cases,
-        run=run,
-        expected=lambda case: _forward(*case),
+        got=_explain_raised(cases, results, _explain_forward_error),
         describe=_describe_forward,
         diagnose=_diagnose_forward,
     )
     return failure or correct(
-        f"Right on {len(cases)} networks of different shapes. A network is layers composed: "
-        "each one input @ W.T + b, with the ReLU between them keeping the two layers from "
-        "collapsing into one."
+        f"Right on {len(cases)} networks of one to {max(len(c['layers']) for c in cases)} "
+        "layers and different activations. A network is layers composed: each one "
+        "h @ W.T + b, the activation between them, raw scores out of the last."
     )
 
 
-def _count(sizes):
-    return sum(a * b + b for a, b in itertools.pairwise(sizes))
+@exercise(
+    "05.2",
+    title="a network of any depth, forward",
+    answers="forward",
+    placeholder='''
+def forward(X, layers, activation):
+    """A fully connected network of any depth on a batch X of shape (batch, inputs).
+
+    layers: a list of (W, b) pairs, first layer first; each W has shape (outputs, inputs)
+    as in nn.Linear, each b shape (outputs,).
+    activation: a function applied to every entry, such as np.tanh, after every layer
+    except the last, which returns its weighted sums as they are (raw scores).
+    Returns the last layer's output, shape (batch, outputs of the last layer).
+    """
+    raise NotImplementedError("write the body of forward")
+''',
+    hints=(
+        "Keep the current layer's output in one variable h, starting with h = X, and update it "
+        "in a loop over the (W, b) pairs.",
+        "Every layer computes h @ W.T + b. The activation goes after every layer except the "
+        "last: enumerate(layers) tells you which layer you are at, or treat layers[:-1] and "
+        "layers[-1] apart.",
+        "A list of one layer is one linear layer: no activation at all. Call activation(z), "
+        "the function you are given, rather than writing a ReLU.",
+    ),
+    cases=_forward_cases(),
+    judge=judge_forward,
+)
+def probe_forward(forward, case):
+    """The learner's forward(X, layers, activation) on one case (on copies of the arrays)."""
+    if not callable(forward):
+        raise AnswerError(f"Expected a function forward(X, layers, activation), got {forward!r}.")
+    layers = [(W.copy(), b.copy()) for W, b in case["layers"]]
+    return call(forward, case["X"].copy(), layers, case["activation"], name="forward")
 
 
-def _count_cases():
-    rng = np.random.default_rng(5053)
-    cases = [[64, 32, 10], [2, 2, 1], [3, 5], [784, 128, 64, 10], [1, 1], [7]]
-    cases += [[int(v) for v in rng.integers(1, 50, size=rng.integers(2, 6))] for _ in range(5)]
-    return cases
+# -------------------------------------------------- 05.3: counting parameters
+
+#: Layer sizes and their parameter counts (nn.Linear's weights and biases, counted by nnlib in
+#: tests/test_ch05.py).
+_COUNT_CASES = [
+    {"sizes": [64, 32, 10], "want": 2410},
+    {"sizes": [2, 2, 1], "want": 9},
+    {"sizes": [3, 5], "want": 20},
+    {"sizes": [784, 128, 64, 10], "want": 109386},
+    {"sizes": [1, 1], "want": 2},
+    {"sizes": [7], "want": 0},
+    {"sizes": [10, 4, 4, 3], "want": 79},
+    {"sizes": [5, 1, 5], "want": 16},
+]
 
 
-def _diagnose_count(sizes, got, want):
+@_never_raises
+def _diagnose_count(case, got, want):
+    sizes = case["sizes"]
     try:
         g = as_number(got)
     except AnswerError:
@@ -590,6 +736,22 @@ def _diagnose_count(sizes, got, want):
     return None
 
 
+def judge_count_parameters(cases, results) -> Feedback:
+    """count_parameters(sizes) on layer-size lists from one size to five."""
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=lambda got, want: as_int(got, "a whole number of parameters") == want,
+        describe=lambda case: f"sizes = {case['sizes']}",
+        diagnose=_diagnose_count,
+    )
+    return failure or correct(
+        f"Right on all {len(cases)} networks. Our digit classifier (64-32-10) has 2,410 "
+        "parameters; a 784-128-64-10 network for 28×28 images has 109,386, almost all in its "
+        "first layer."
+    )
+
+
 @exercise(
     "05.3",
     title="count a network's parameters",
@@ -600,15 +762,6 @@ def count_parameters(sizes):
     e.g. sizes = [64, 32, 10]: 64 inputs, a hidden layer of 32 units, 10 outputs."""
     raise NotImplementedError("write the body of count_parameters")
 ''',
-    solution='''
-def count_parameters(sizes):
-    """The number of weights and biases of a fully connected network with these layer sizes,
-    e.g. sizes = [64, 32, 10]: 64 inputs, a hidden layer of 32 units, 10 outputs."""
-    total = 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        total += n_in * n_out + n_out  # W is (n_out, n_in); b is (n_out,)
-    return total
-''',
     hints=(
         "Each pair of neighbouring sizes (n_in, n_out) is one nn.Linear(n_in, n_out). "
         "zip(sizes[:-1], sizes[1:]) walks through those pairs.",
@@ -616,26 +769,16 @@ def count_parameters(sizes):
         "Add n_in * n_out + n_out over every pair. A list of one size is a network with no "
         "layers: 0 parameters.",
     ),
+    cases=_COUNT_CASES,
+    judge=judge_count_parameters,
 )
-def check_count_parameters(count_parameters) -> Feedback:
-    """count_parameters(sizes) on unseen layer-size lists, from one size to five."""
+def probe_count_parameters(count_parameters, case):
+    """The learner's count_parameters(sizes) on one list of sizes (a copy)."""
     if not callable(count_parameters):
         raise AnswerError(
             f"Expected a function count_parameters(sizes), got {count_parameters!r}."
         )
-    failure = first_failure(
-        _count_cases(),
-        run=lambda sizes: call(count_parameters, list(sizes), name="count_parameters"),
-        expected=_count,
-        agree=lambda got, want: as_int(got, "a whole number of parameters") == want,
-        describe=lambda sizes: f"sizes = {sizes}",
-        diagnose=_diagnose_count,
-    )
-    return failure or correct(
-        f"Right on every network. Our digit classifier (64-32-10) has {_count([64, 32, 10]):,} "
-        f"parameters; a 784-128-64-10 network for 28×28 images has "
-        f"{_count([784, 128, 64, 10]):,}, almost all in its first layer."
-    )
+    return call(count_parameters, list(case["sizes"]), name="count_parameters")
 
 
 def _popular_xor(v2: float) -> list[int]:
@@ -652,7 +795,6 @@ def _popular_xor(v2: float) -> list[int]:
     kind="value",
     answers="v2_largest",
     placeholder="v2_largest = ...  # your answer: a number",
-    solution="v2_largest = -2.5  # (1, 1): 1.5 + 0.5·v2 - 0.25 ≤ 0 exactly when v2 ≤ -2.5",
     hints=(
         "v2 multiplies h2, and h2 is 0 at (0, 0), (0, 1) and (1, 0): only the input (1, 1) "
         "depends on v2.",

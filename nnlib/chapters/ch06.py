@@ -1,13 +1,15 @@
 """Chapter 06 (Loss functions):
-its explorers, and its exercises with their checks, hints and solutions.
+its explorers, and its exercises with their cases, checks and hints (our solutions and the
+hidden cases are in ``nnlib/solutions/ch06.py``, which a class release leaves out).
 
 The notebook is ``notebooks/06_*.ipynb``; it imports this module as ``ch06``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-import types
+from dataclasses import replace
 
 import ipywidgets as widgets
 import numpy as np
@@ -16,6 +18,7 @@ from nnlib import functional as F
 from nnlib.exercises import (
     AnswerError,
     Feedback,
+    Raised,
     as_array,
     as_number,
     call,
@@ -23,6 +26,7 @@ from nnlib.exercises import (
     correct,
     exercise,
     first_failure,
+    refusing,
     wrong,
 )
 from nnlib.plots import COLORS, new_figure
@@ -167,55 +171,76 @@ def huber_explorer(delta: float = 1.0, residual: float = 2.0) -> Explorer:
 
 
 # ------------------------------------------------------------------ exercises
+#
+# Each code exercise: public cases (dicts; "want" is what the judge compares
+# with, computed here by nnlib's own losses), a probe that runs the learner's
+# code on one case (with nnlib's version of what it asks for switched off) and
+# returns plain data, and a judge that sees only that data. Solutions and
+# hidden cases: nnlib/solutions/ch06.py.
 
 
-def _lse_cross_entropy(logits, targets):
-    """Our reference: the mean of log Σ exp(row) - row[target], stable for any scores."""
-    m = logits.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))
-    return float(np.mean(lse - logits[np.arange(len(targets)), targets]))
+def _never_raises(fn):
+    """A diagnosis that cannot fail: if working out the slip raises, no slip is named."""
+
+    @functools.wraps(fn)
+    def safe(*args):
+        try:
+            with np.errstate(all="ignore"):
+                return fn(*args)
+        except Exception:  # a learner's result of any shape or kind must not crash a check
+            return None
+
+    return safe
+
+
+def _explain_raised(cases, results, explain):
+    """The results, with each exception's message followed by ``explain(case, raised)``."""
+    out = []
+    for case, result in zip(cases, results, strict=True):
+        if isinstance(result, Raised) and not result.type.startswith("nnlib."):
+            extra = explain(case, result)
+            if extra:
+                result = replace(result, message=f"{result.message}\n  {extra}")
+        out.append(result)
+    return out
+
+
+# -------------------------------------------------- 06.1: cross-entropy from logits
+
+
+def _ce_case(logits, targets) -> dict:
+    logits, targets = np.asarray(logits, dtype=float), np.asarray(targets)
+    return {"logits": logits, "targets": targets, "want": float(F.cross_entropy(logits, targets))}
 
 
 def _ce_cases():
     rng = np.random.default_rng(606)
-    cases = [(np.array([[2.0, 1.0, 0.1]]), np.array([0]))]
-    for n, c, scale in [(4, 3, 1.0), (1, 5, 2.0), (6, 10, 3.0), (3, 2, 0.5)]:
-        cases.append((rng.normal(scale=scale, size=(n, c)), rng.integers(0, c, size=n)))
+    cases = [_ce_case([[2.0, 1.0, 0.1]], [0])]
+    for n, c, scale in [(4, 3, 1.0), (1, 5, 2.0), (3, 3, 3.0), (6, 10, 3.0), (3, 2, 0.5)]:
+        cases.append(_ce_case(rng.normal(scale=scale, size=(n, c)), rng.integers(0, c, size=n)))
     cases += [
-        (np.array([[1000.0, -1000.0], [-1000.0, 1000.0]]), np.array([0, 0])),
-        (np.array([[1000.0, 999.0, -1000.0], [-1000.0, -1001.0, -999.0]]), np.array([1, 2])),
-        (np.array([[-1000.0, -1000.0, -1000.0, -1000.0]]), np.array([3])),
-        (np.array([[5.0, 1000.0], [-3.0, -998.0], [0.0, 0.0]]), np.array([0, 1, 1])),
+        # rows thousands apart, each with its own largest score
+        _ce_case([[1000.0, -1000.0], [-1000.0, 1000.0]], [0, 0]),
+        _ce_case([[1000.0, 999.0, -1000.0], [-1000.0, -1001.0, -999.0]], [1, 2]),
+        # all equal: every class gets 1/4, whatever the size of the scores
+        _ce_case([[-1000.0, -1000.0, -1000.0, -1000.0]], [3]),
+        _ce_case([[5.0, 1000.0], [-3.0, -998.0], [0.0, 0.0]], [0, 1, 1]),
     ]
     return cases
 
 
-_SHORTCUTS = {"cross_entropy", "log_softmax", "logsumexp", "nll_loss", "softmax"}
-_HUBER_SHORTCUTS = {"huber", "huber_loss", "HuberLoss", "smooth_l1_loss", "SmoothL1Loss"}
-
-
-def _uses_a_library_shortcut(fn, shortcuts=frozenset(_SHORTCUTS)) -> bool:
-    """True when the learner's function calls one of a library's ``shortcuts`` (by default its
-    softmax or cross-entropy: ``F.cross_entropy``, ``scipy.special.logsumexp``,
-    ``from nnlib.functional import ...``)."""
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return False
-    names = set(code.co_names)
-    found = getattr(fn, "__globals__", {})
-    libraries = ("nnlib", "scipy", "torch")
-    if names & set(libraries) and names & shortcuts:  # imported inside the function
-        return True
-    for name in names:
-        obj = found.get(name)
-        if isinstance(obj, types.ModuleType):
-            if obj.__name__.split(".")[0] in libraries and names & shortcuts:
-                return True
-        elif callable(obj) and getattr(obj, "__name__", "") in shortcuts:
-            if str(getattr(obj, "__module__", "")).split(".")[0] in libraries:
-                return True
-    return False
-
+#: What 06.1 and 06.2 ask the learner to write, switched off while their code is checked.
+_CE_SHORTCUTS = {
+    "nnlib.functional.cross_entropy": "cross-entropy",
+    "nnlib.functional.log_softmax": "the log-softmax",
+    "nnlib.functional.softmax": "the softmax",
+    "nnlib.functional.nll_loss": "cross-entropy",
+    "nnlib.nn.CrossEntropyLoss": "cross-entropy",
+}
+_HUBER_SHORTCUTS = {
+    "nnlib.functional.huber": "the Huber loss",
+    "nnlib.nn.HuberLoss": "the Huber loss",
+}
 
 _FLOAT_TROUBLE = {
     "overflow": (
@@ -236,37 +261,131 @@ _FLOAT_TROUBLE = {
 }
 
 
+@_never_raises
+def _explain_ce_error(case, raised_error):
+    if raised_error.type == "FloatingPointError":
+        return next((t for k, t in _FLOAT_TROUBLE.items() if k in raised_error.message), None)
+    if "broadcast" in raised_error.message:
+        n, c = case["logits"].shape
+        return (
+            f"logits is ({n}, {c}) and each row's max, taken without keepdims=True, has shape "
+            f"({n},): numpy lines it up with the last axis, the classes. Keep it a column: "
+            "logits.max(axis=1, keepdims=True) has shape (N, 1)."
+        )
+    return None
+
+
 def _describe_ce(case) -> str:
-    logits, targets = case
-    return f"logits = {np.round(logits, 4).tolist()}, targets = {targets.tolist()}"
+    return f"logits = {np.round(case['logits'], 4).tolist()}, targets = {case['targets'].tolist()}"
 
 
+def _lse(z, axis=1):
+    m = z.max(axis=axis, keepdims=True)
+    return np.squeeze(m, axis) + np.log(np.exp(z - m).sum(axis=axis))
+
+
+@_never_raises
 def _diagnose_ce(case, got, want):
-    logits, targets = case
+    logits, targets = case["logits"], case["targets"]
+    n, c = logits.shape
     try:
         g = as_number(got)
     except AnswerError:
         if np.shape(got) == targets.shape:
             return "You returned one loss per example; return their mean (one number)."
         return None
-    n = len(targets)
-    if n > 1 and close(g, want * n, rel=1e-6):
-        return "That is the sum over the batch; the loss is the mean: divide by the batch size."
-    if close(g, -want, rel=1e-6) and want != 0:
-        return "Wrong sign: the loss is -log p, which is ≥ 0. Use log Σ e^z - z_true."
-    if close(g, want / math.log(10), rel=1e-6) and want != 0:
-        return "That uses log base 10; cross-entropy uses the natural log, np.log."
-    m = logits.max(axis=1, keepdims=True)
-    lse = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))
-    if close(g, float(np.mean(lse)), rel=1e-6):
-        return "That is the mean of log Σ e^z alone: subtract each example's true-class score."
-    every = np.mean(lse[:, None] - logits[:, targets])
-    if n > 1 and close(g, float(every), rel=1e-6):
+    rows = np.arange(n)
+    lse, true, m = _lse(logits), logits[rows, targets], logits.max(axis=1)
+    variants = [
+        (
+            n > 1,
+            lambda: want * n,
+            "That is the sum over the batch; the loss is the mean: divide by the batch size.",
+        ),
+        (
+            c > 1,
+            lambda: want / c,
+            "np.mean over the whole (N, C) table divides by N·C: sum "
+            "over each row's classes, then take the mean over the batch.",
+        ),
+        (
+            want != 0,
+            lambda: -want,
+            "Wrong sign: the loss is -log p, which is ≥ 0. Use log Σ e^z - z_true.",
+        ),
+        (
+            want != 0,
+            lambda: want / math.log(10),
+            "That uses log base 10; cross-entropy uses the natural log, np.log.",
+        ),
+        (
+            True,
+            lambda: np.mean(lse - m - true),
+            "The max was subtracted but not added back: "
+            "log Σ e^zⱼ = m + log Σ e^(zⱼ - m), so add each row's m to the log.",
+        ),
+        (
+            True,
+            lambda: np.mean(lse),
+            "That is the mean of log Σ e^z alone: subtract each example's true-class score.",
+        ),
+        (
+            n > 1,
+            lambda: np.mean(lse[:, None] - logits[:, targets]),
+            "logits[:, targets] "
+            "picks a whole column per target (an N×N table). Pick one entry per row: "
+            "logits[np.arange(N), targets].",
+        ),
+        (
+            n > 1,
+            lambda: np.mean(_lse(logits, axis=0)[targets] - true),
+            "The log-sum-exp ran "
+            "down the columns (axis=0, over the batch). Each example's softmax is over its own "
+            "row: axis=1.",
+        ),
+        (
+            n == c,
+            lambda: np.mean(m + np.log(np.exp(logits - m).sum(axis=1)) - true),
+            "Each "
+            "row's max needs keepdims=True: without it, logits - m subtracts the row maxima "
+            "along the classes, and with as many examples as classes it runs and gives wrong "
+            "numbers.",
+        ),
+    ]
+    found = []
+    for ok, value, text in variants:
+        try:
+            v = float(value()) if ok else math.nan
+        except Exception:  # a variant that cannot be computed here names nothing
+            v = math.nan
+        if math.isfinite(v) and not close(v, want) and close(g, v, rel=1e-6):
+            found.append(text)
+    if found:
+        return found[0]
+    if g < 0 <= want:
         return (
-            "logits[:, targets] picks a whole column per target (an N×N table). Pick one "
-            "entry per row: logits[np.arange(N), targets]."
+            "A cross-entropy is never negative: each term is -log of a probability ≤ 1. "
+            "Check the signs, and that the max you subtracted inside the log is added back."
         )
     return None
+
+
+def judge_cross_entropy(cases, results) -> Feedback:
+    """cross_entropy(logits, targets) on random batches, on rows thousands apart and rows of
+    equal scores, with numpy's floating-point warnings turned into errors (underflow to 0 is
+    allowed, as numpy allows it)."""
+    failure = first_failure(
+        cases,
+        got=_explain_raised(cases, results, _explain_ce_error),
+        agree=lambda got, want: close(as_number(got, "one number (the mean loss)"), want),
+        describe=_describe_ce,
+        diagnose=_diagnose_ce,
+    )
+    return failure or correct(
+        f"Right on {len(cases)} batches, including scores of ±1000, with every numpy warning "
+        "an error. The shift by each row's max makes every exponent ≤ 0, so nothing overflows, "
+        "and the log is never taken of a probability that rounded to 0."
+    )
 
 
 @exercise(
@@ -284,20 +403,6 @@ def cross_entropy(logits, targets):
     """
     raise NotImplementedError("write the body of cross_entropy")
 ''',
-    solution='''
-def cross_entropy(logits, targets):
-    """Mean cross-entropy of a batch, from raw scores.
-
-    logits: shape (batch, classes), one row of scores per example.
-    targets: shape (batch,), the true class of each example (0 .. classes - 1).
-    Returns one number, the mean over the batch of -log softmax(row)[true class],
-    and stays finite, without warnings, for scores such as ±1000.
-    """
-    m = logits.max(axis=1, keepdims=True)  # each row's largest score
-    log_sum_exp = m[:, 0] + np.log(np.exp(logits - m).sum(axis=1))
-    true_scores = logits[np.arange(len(targets)), targets]
-    return np.mean(log_sum_exp - true_scores)
-''',
     hints=(
         "For one example, -log softmax(z)[t] = log Σⱼ e^zⱼ - z_t: the log of the softmax's "
         "denominator minus the true class's score. No division, no log of a probability.",
@@ -307,62 +412,47 @@ def cross_entropy(logits, targets):
         "The true scores are logits[np.arange(len(targets)), targets], one per row. Subtract "
         "them from the log-sum-exp of each row and return the mean.",
     ),
+    cases=_ce_cases(),
+    judge=judge_cross_entropy,
 )
-def check_cross_entropy(cross_entropy) -> Feedback:
-    """cross_entropy(logits, targets) on random batches and on scores of ±1000, with numpy's
-    floating-point warnings turned into errors (underflow to 0 is allowed, as numpy allows)."""
+def probe_cross_entropy(cross_entropy, case):
+    """The learner's cross_entropy(logits, targets) on one case, with numpy's warnings turned
+    into errors and nnlib's softmax and cross-entropy switched off."""
     if not callable(cross_entropy):
         raise AnswerError(
             f"Expected a function cross_entropy(logits, targets), got {cross_entropy!r}."
         )
-    if _uses_a_library_shortcut(cross_entropy):
-        return wrong(
-            "Your function calls a library's softmax or cross-entropy. Write it with numpy "
-            "alone (np.max, np.exp, np.log, np.sum): the log-sum-exp trick is the point."
-        )
+    logits, targets = case["logits"].copy(), case["targets"].copy()
+    with refusing(_CE_SHORTCUTS, cross_entropy), np.errstate(all="raise", under="ignore"):
+        return call(cross_entropy, logits, targets, name="cross_entropy")
 
-    def run(case):
-        logits, targets = case
-        with np.errstate(all="raise", under="ignore"):
-            try:
-                return call(cross_entropy, logits.copy(), targets.copy(), name="cross_entropy")
-            except FloatingPointError as e:
-                why = next((t for k, t in _FLOAT_TROUBLE.items() if k in str(e)), "")
-                raise FloatingPointError(f"{e}. {why}") from None
 
-    cases = _ce_cases()
-    failure = first_failure(
-        cases,
-        run=run,
-        expected=lambda case: _lse_cross_entropy(*case),
-        agree=lambda got, want: close(as_number(got, "one number (the mean loss)"), want),
-        describe=_describe_ce,
-        diagnose=_diagnose_ce,
-    )
-    return failure or correct(
-        f"Right on {len(cases)} batches, including scores of ±1000, with every numpy warning "
-        "an error. The shift by each row's max makes every exponent ≤ 0, so nothing overflows, "
-        "and the log is never taken of a probability that rounded to 0."
-    )
+# -------------------------------------------------- 06.2: the Huber loss
+
+
+def _huber_case(pred, target, delta) -> dict:
+    pred, target = np.asarray(pred, dtype=float), np.asarray(target, dtype=float)
+    with np.errstate(over="ignore"):  # r² of a residual of 1e200 overflows in the unused piece
+        want = float(F.huber(pred, target, delta=delta))
+    return {"pred": pred, "target": target, "delta": delta, "want": want}
 
 
 def _huber_cases():
     rng = np.random.default_rng(6062)
     cases = [
-        (np.array([0.5, -0.3, 0.2]), np.array([0.0, 0.0, 0.0]), 1.0),  # inside the band only
-        (np.array([3.0, -5.0]), np.array([0.0, 1.0]), 1.0),  # outside only, one negative
-        (np.array([2.0, -2.0, 0.0]), np.array([0.0, 0.0, 0.0]), 2.0),  # exactly at ±delta
+        _huber_case([0.5, -0.3, 0.2], [0.0, 0.0, 0.0], 1.0),  # inside the band only
+        _huber_case([3.0, -5.0], [0.0, 1.0], 1.0),  # outside only, one negative
+        _huber_case([2.0, -2.0, 0.0], [0.0, 0.0, 0.0], 2.0),  # exactly at ±delta
     ]
     for _ in range(4):
-        n, delta = int(rng.integers(1, 7)), float(rng.choice([0.5, 1.0, 1.5, 10.0]))
-        cases.append((rng.normal(scale=3.0, size=n), rng.normal(scale=3.0, size=n), delta))
-    cases.append(
-        (
-            np.array([[210.0, 280.0], [255.0, 600.0]]),
-            np.array([[200.0, 300.0], [250.0, 400.0]]),
-            10.0,
+        n, delta = int(rng.integers(1, 7)), float(rng.choice([0.5, 1.5, 3.0, 10.0]))
+        cases.append(
+            _huber_case(rng.normal(scale=3.0, size=n), rng.normal(scale=3.0, size=n), delta)
         )
-    )
+    cases += [
+        _huber_case([[210.0, 280.0], [255.0, 600.0]], [[200.0, 300.0], [250.0, 400.0]], 10.0),
+        _huber_case([1e200, 0.5, -1e200], [0.0, 0.0, 0.0], 1.0),  # r² overflows; the loss does not
+    ]
     return cases
 
 
@@ -373,9 +463,14 @@ def _huber_variants(pred, target, delta):
     return {
         "no half": np.mean(np.where(inside, r**2, delta * (a - 0.5 * delta))),
         "no shift": np.mean(np.where(inside, 0.5 * r**2, delta * a)),
+        "full shift": np.mean(np.where(inside, 0.5 * r**2, delta * (a - delta))),
+        "shift without delta": np.mean(np.where(inside, 0.5 * r**2, delta * a - 0.5 * delta)),
         "signed": np.mean(np.where(inside, 0.5 * r**2, delta * (r - 0.5 * delta))),
         "sum": np.sum(np.where(inside, 0.5 * r**2, delta * (a - 0.5 * delta))),
         "swapped": np.mean(np.where(inside, delta * (a - 0.5 * delta), 0.5 * r**2)),
+        "squared threshold": np.mean(
+            np.where(r**2 <= delta, 0.5 * r**2, delta * (a - 0.5 * delta))
+        ),
     }
 
 
@@ -385,21 +480,65 @@ _HUBER_SLIPS = {
         "Outside the band it is delta·(|r| - ½·delta), not delta·|r|: the -½·delta² makes "
         "the two pieces meet at |r| = delta."
     ),
+    "full shift": (
+        "Subtract ½·delta inside the bracket, not delta: delta·(|r| - ½·delta) equals ½·delta² "
+        "at |r| = delta, where the squared piece ends."
+    ),
+    "shift without delta": (
+        "The linear piece is delta·(|r| - ½·delta) = delta·|r| - ½·delta²: the ½·delta is "
+        "multiplied by delta too."
+    ),
     "signed": "Use |r| in the linear part: a prediction too low costs as much as one too high.",
     "sum": "That is the sum over the examples; return the mean.",
     "swapped": "The branches are swapped: squared for |r| ≤ delta, linear beyond.",
+    "squared threshold": "Compare |r| with delta, not r² with delta: delta is a residual size.",
 }
 
 
+@_never_raises
 def _diagnose_huber(case, got, want):
     try:
         g = as_number(got)
     except AnswerError:
-        return "Return one number, the mean over all the residuals."
-    for name, value in _huber_variants(*case).items():
-        if not close(value, want) and close(g, value):
+        if isinstance(got, float) and math.isnan(got):
+            return (
+                "NaN: a residual this large makes r² overflow to inf, and inf × 0 is NaN, so "
+                "multiplying by a 0/1 mask does not remove it. np.where(|r| <= delta, ..., ...) "
+                "picks a piece instead of multiplying."
+            )
+        if np.size(got) > 1:
+            return "Return one number, the mean over all the residuals."
+        return None
+    with np.errstate(all="ignore"):
+        variants = _huber_variants(case["pred"], case["target"], case["delta"])
+    for name, value in variants.items():
+        if np.isfinite(value) and not close(value, want) and close(g, value):
             return _HUBER_SLIPS[name]
     return None
+
+
+def _describe_huber(case) -> str:
+    return (
+        f"pred = {np.asarray(case['pred']).round(4).tolist()}, "
+        f"target = {np.asarray(case['target']).round(4).tolist()}, delta = {case['delta']:g}"
+    )
+
+
+def judge_huber(cases, results) -> Feedback:
+    """huber(pred, target, delta) against nnlib's Huber loss on residuals inside the band,
+    outside it, exactly at ±delta, in 2-D arrays, and so large that r² overflows."""
+    failure = first_failure(
+        cases,
+        got=results,
+        agree=lambda got, want: close(as_number(got, "one number (the mean loss)"), want),
+        describe=_describe_huber,
+        diagnose=_diagnose_huber,
+    )
+    return failure or correct(
+        f"Right on {len(cases)} cases, including residuals exactly at ±delta, where the two "
+        "pieces meet with the same value (½·delta²) and the same slope (±delta), and a "
+        "residual of 1e200, whose square overflows while its Huber loss does not."
+    )
 
 
 @exercise(
@@ -412,14 +551,6 @@ def huber(pred, target, delta):
     ½·r² where |r| ≤ delta, and delta·(|r| - ½·delta) where |r| > delta."""
     raise NotImplementedError("write the body of huber")
 ''',
-    solution='''
-def huber(pred, target, delta):
-    """Mean Huber loss of the residuals r = pred - target (arrays of the same shape):
-    ½·r² where |r| ≤ delta, and delta·(|r| - ½·delta) where |r| > delta."""
-    r = np.abs(pred - target)
-    per_example = np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))
-    return np.mean(per_example)
-''',
     hints=(
         "Work with the sizes of the residuals, r = np.abs(pred - target), so that one formula "
         "covers errors in both directions.",
@@ -427,31 +558,18 @@ def huber(pred, target, delta):
         "condition is r <= delta.",
         "np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta)), then the mean.",
     ),
+    cases=_huber_cases(),
+    judge=judge_huber,
 )
-def check_huber(huber) -> Feedback:
-    """huber(pred, target, delta) against nnlib's Huber loss on unseen residuals and deltas."""
+def probe_huber(huber, case):
+    """The learner's huber(pred, target, delta) on one case, nnlib's Huber loss switched off.
+
+    numpy's warnings are silenced: r² may overflow in a piece that np.where then discards."""
     if not callable(huber):
         raise AnswerError(f"Expected a function huber(pred, target, delta), got {huber!r}.")
-    if _uses_a_library_shortcut(huber, _HUBER_SHORTCUTS):
-        return wrong(
-            "Your function calls a library's Huber loss (F.huber, nn.HuberLoss, ...). Write it "
-            "with numpy alone (np.abs, np.where, np.mean): the two pieces are the point."
-        )
-    cases = _huber_cases()
-    failure = first_failure(
-        cases,
-        run=lambda c: call(huber, c[0].copy(), c[1].copy(), c[2], name="huber"),
-        expected=lambda c: float(F.huber(c[0], c[1], delta=c[2])),
-        agree=lambda got, want: close(as_number(got, "one number (the mean loss)"), want),
-        describe=lambda c: (
-            f"pred = {c[0].round(4).tolist()}, target = {c[1].round(4).tolist()}, delta = {c[2]:g}"
-        ),
-        diagnose=_diagnose_huber,
-    )
-    return failure or correct(
-        f"Right on {len(cases)} cases, including residuals exactly at ±delta, where the two "
-        "pieces meet with the same value (½·delta²) and the same slope (±delta)."
-    )
+    pred, target = case["pred"].copy(), case["target"].copy()
+    with refusing(_HUBER_SHORTCUTS, huber), np.errstate(all="ignore"):
+        return call(huber, pred, target, case["delta"], name="huber")
 
 
 _TIMES = (12.0, 14.0, 15.0, 17.0, 92.0)
@@ -463,7 +581,6 @@ _TIMES = (12.0, 14.0, 15.0, 17.0, 92.0)
     kind="value",
     answers="best_constants",
     placeholder="best_constants = ...  # your answer: a pair (c for MSE, c for MAE)",
-    solution="best_constants = (30.0, 15.0)  # the mean, pulled by 92, and the median",
     hints=(
         "Section 3 found which constant each loss picks: one is an average you know, the "
         "other the middle value.",
@@ -505,7 +622,6 @@ def check_best_constants(best_constants) -> Feedback:
     kind="value",
     answers="likelihood",
     placeholder="likelihood = ...  # your answer: a number",
-    solution="likelihood = math.exp(-20 * 0.35)  # the total NLL is 20 × 0.35 = 7",
     hints=(
         "Cross-entropy is the negative log of the probability given to each true label; the "
         "likelihood is the product of those probabilities over the examples.",
