@@ -83,6 +83,7 @@ __all__ = [
     "require",
     "solution",
     "to_plain",
+    "write_probe",
     "wrong",
 ]
 
@@ -696,7 +697,8 @@ class Exercise:
         cases = [None] if self.kind == "value" or self.probe is None else list(self.cases)
         if self.probe is None and self.kind == "code":  # a check not yet split in two
             return self._run_whole(answers)
-        return self.judge(cases, self.results(answers, cases))
+        # the probe sees the cases as the grader's sandbox does: without expected values
+        return self.judge(cases, self.results(answers, without_wants(cases)))
 
     def _run_whole(self, answers) -> Feedback:
         try:
@@ -709,6 +711,14 @@ class Exercise:
         except AnswerError as e:
             fb = wrong(str(e))
         return replace(fb, check=self.id)
+
+
+def without_wants(cases: Sequence) -> list:
+    """The cases as a probe receives them: every case's ``"want"`` left out."""
+    return [
+        {k: v for k, v in case.items() if k != "want"} if isinstance(case, dict) else case
+        for case in cases
+    ]
 
 
 def _not_done(name: str) -> Feedback:
@@ -805,6 +815,13 @@ def probe_results(id: str, namespace: dict, cases: Sequence) -> list:
     ex = get(id)
     answers = [namespace.get(name, ...) for name in ex.answers]
     return [to_plain(r) for r in ex.results(answers, cases)]
+
+
+def write_probe(id: str, namespace: dict, cases: Sequence, path: str) -> None:
+    """``probe_results`` written to ``path`` as JSON (what the grading sandbox hands back)."""
+    data = json.dumps(probe_results(id, namespace, cases), allow_nan=False)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(data)
 
 
 def load_chapter(chapter: str) -> None:

@@ -31,15 +31,14 @@ is given, and checks everything before it writes anything.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import secrets
 import shutil
 import sys
-import tempfile
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
+
+from nnlib.grading import GradingError
+from nnlib.release import ReleaseError
+from nnlib.sandbox import SandboxError
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 FEEDBACK_MIME = "application/vnd.nnlib.feedback+json"
@@ -253,144 +252,6 @@ def sync_folder(src: Path) -> list[Path]:
     return changed
 
 
-# ----------------------------------------------------------------------- grading
-
-
-@dataclass
-class Grade:
-    notebook: str
-    chapter: str
-    passed: int
-    total: int
-    errors: int
-    problem: str = ""
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.passed / self.total if self.total else 0.0
-
-
-# Run once after the learner's cells: a fresh import of the checks, whatever the notebook did.
-_GRADER_SETUP = """\
-import importlib as _nnlib_il, json as _nnlib_json
-_nnlib_ex = _nnlib_il.reload(_nnlib_il.import_module("nnlib.exercises"))
-_nnlib_il.reload(_nnlib_il.import_module("nnlib.chapters.ch{chapter}"))
-"""
-
-# Then one cell per exercise, so that a check that never ends costs only that exercise.
-_GRADER = """\
-_nnlib_e = _nnlib_ex.get("{id}")
-try:
-    _nnlib_fb = _nnlib_e.run(*[globals().get(_n, ...) for _n in _nnlib_e.answers])
-    _nnlib_passed = _nnlib_fb.passed is True
-except BaseException:
-    _nnlib_passed = False
-print("{nonce}" + _nnlib_json.dumps({{"id": "{id}", "passed": _nnlib_passed}}))
-"""
-
-
-def grade_notebook(path: Path, timeout: int = 60, label: str | None = None) -> Grade:
-    """Run one notebook in a fresh kernel, then run the chapter's checks on its answers.
-
-    Each cell may run for ``timeout`` seconds; a cell that runs longer is
-    interrupted and counted as an error, and the notebook goes on. The
-    checks are run by this function in that kernel, after a fresh import of
-    the exercise modules; outputs the notebook itself displayed are not read.
-    """
-    import nbformat
-    from nbclient import NotebookClient
-
-    from nnlib.exercises import chapter_exercises
-
-    label = label or path.name
-    nb_dict = _load(path)
-    chapter = chapter_of(nb_dict, label)
-    exercises = chapter_exercises(chapter)
-    with warnings.catch_warnings():  # a hand-edited notebook may lack cell ids: fine here
-        warnings.simplefilter("ignore")
-        nb = nbformat.reads(json.dumps(nb_dict), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-    learner_cells = len(nb.cells)
-    nonce = "nnlib-grade-" + secrets.token_hex(16) + ":"
-    nb.cells.append(nbformat.v4.new_code_cell(_GRADER_SETUP.format(chapter=chapter)))
-    for ex in exercises:
-        nb.cells.append(nbformat.v4.new_code_cell(_GRADER.format(id=ex.id, nonce=nonce)))
-    with tempfile.TemporaryDirectory() as tmp:
-        # A scratch folder: a student's notebook cannot write next to the others.
-        client = NotebookClient(
-            nb, kernel_name="python3", timeout=timeout, allow_errors=True,
-            interrupt_on_timeout=True, resources={"metadata": {"path": tmp}},
-        )  # fmt: skip
-        client.execute()
-    passed: dict[str, bool] = {}
-    for cell in nb.cells[learner_cells:]:
-        for output in cell.get("outputs", []):
-            for line in output.get("text", "").splitlines():
-                if line.startswith(nonce):
-                    result = json.loads(line[len(nonce) :])
-                    passed[result["id"]] = result["passed"] is True
-    errors = sum(
-        o.get("output_type") == "error"
-        for c in nb.cells[:learner_cells]
-        for o in c.get("outputs", [])
-    )
-    return Grade(
-        label,
-        chapter,
-        sum(ex.points for ex in exercises if passed.get(ex.id)),
-        sum(ex.points for ex in exercises),
-        errors,
-    )
-
-
-def grade_folder(folder: Path, timeout: int = 60) -> list[Grade]:
-    """Grade every notebook under ``folder``; one that cannot be graded gets a row saying why."""
-    if not folder.is_dir():
-        raise InstructorError(f"{folder}: no such folder")
-    notebooks = sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    if not notebooks:
-        raise InstructorError(f"{folder}: holds no notebooks")
-    rows = []
-    for p in notebooks:
-        label = str(p.relative_to(folder))
-        try:
-            rows.append(grade_notebook(p, timeout, label))
-        except InstructorError as e:
-            rows.append(Grade(label, "?", 0, 0, 0, problem=str(e)))
-        except Exception as e:  # a broken kernel must not stop the other notebooks
-            rows.append(Grade(label, "?", 0, 0, 0, problem=f"{type(e).__name__}: {e}"))
-    return rows
-
-
-def format_table(rows: list[Grade]) -> str:
-    width = max(len("notebook"), *(len(g.notebook) for g in rows))
-    lines = [f"{'notebook':<{width}}  chapter  passed  total  score  errors"]
-    for g in rows:
-        if g.problem:
-            lines.append(f"{g.notebook:<{width}}  cannot grade: {g.problem}")
-            continue
-        score = f"{g.percent:>4.0f}%"
-        lines.append(
-            f"{g.notebook:<{width}}  {g.chapter:>7}  {g.passed:>6}  {g.total:>5}  {score}  "
-            f"{g.errors:>6}"
-        )
-    return "\n".join(lines)
-
-
-def write_csv(rows: list[Grade], path: Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(
-            ["notebook", "chapter", "passed", "total", "score_percent", "errors", "problem"]
-        )
-        for g in rows:
-            w.writerow(
-                [g.notebook, g.chapter, g.passed, g.total, f"{g.percent:.1f}", g.errors, g.problem]
-            )
-
-
 # --------------------------------------------------------------------------- CLI
 
 
@@ -410,10 +271,21 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("chapters", nargs="*", help="chapter numbers or file names (default: all)")
         p.add_argument("--out", type=Path, required=True, help="folder to write (must not exist)")
         p.add_argument("--force", action="store_true", help="replace --out if it exists")
-    gr = sub.add_parser("grade", help="run submissions and score their exercises")
-    gr.add_argument("folder", type=Path, help="folder of submissions (searched recursively)")
-    gr.add_argument("--csv", type=Path, help="also write the table as CSV to this file")
-    gr.add_argument("--timeout", type=int, default=60, help="seconds per cell (default 60)")
+    gr = sub.add_parser("grade", help="grade a class's notebooks in a sandbox")
+    gr.add_argument("folder", type=Path, help="SUBMISSIONS/<student>/<file>.ipynb, or nbgrader's")
+    gr.add_argument("--chapter", required=True, help="the chapter assigned, such as 01")
+    gr.add_argument("--csv", type=Path, help="write the gradebook to this CSV file")
+    gr.add_argument("--feedback", type=Path, help="write one feedback file per student here")
+    gr.add_argument("--timeout", type=float, default=120, help="seconds per notebook (120)")
+    gr.add_argument(
+        "--sandbox", default="auto", help="auto (default), bwrap, docker, podman, none"
+    )
+    gr.add_argument("--image", help="with docker/podman: an image of the course's environment")
+    gr.add_argument("--jobs", type=int, default=1, help="notebooks graded at once (1)")
+    rel = sub.add_parser("release", help="write the course for a class: no solutions")
+    rel.add_argument("--out", type=Path, required=True, help="folder to write (must not exist)")
+    rel.add_argument("--no-hints", action="store_true", help="leave the hints out as well")
+    rel.add_argument("--force", action="store_true", help="replace --out if it exists")
     sy = sub.add_parser("sync", help="authors: rewrite answer/check cells from nnlib")
     sy.add_argument("source", type=Path, help="the notebooks folder")
     args = parser.parse_args(argv)
@@ -427,13 +299,26 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "sync":
             for path in sync_folder(args.source):
                 print(f"updated {path}")
+        elif args.command == "release":
+            from nnlib.release import write_release
+
+            write_release(args.out, hints=not args.no_hints, force=args.force)
+            print(f"wrote the class release to {args.out} (no solutions, no hidden cases"
+                  + (", no hints)" if args.no_hints else ")"))  # fmt: skip
         else:
-            rows = grade_folder(args.folder, args.timeout)
-            print(format_table(rows))
+            from nnlib.grading import grade_folder
+
+            if args.sandbox == "none":
+                print("warning: --sandbox none runs every submission unconfined, as you: "
+                      "only for work you trust", file=sys.stderr)  # fmt: skip
+            rows, skipped = grade_folder(
+                args.folder, args.chapter, csv_path=args.csv, feedback_dir=args.feedback,
+                timeout=args.timeout, sandbox=args.sandbox, image=args.image, jobs=args.jobs,
+            )  # fmt: skip
+            print(f"graded {len(rows)} student(s); {len(skipped)} file(s) not graded")
             if args.csv:
-                write_csv(rows, args.csv)
                 print(f"wrote {args.csv}")
-    except InstructorError as e:
+    except (InstructorError, GradingError, ReleaseError, SandboxError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0

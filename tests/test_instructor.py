@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from nnlib import instructor
-from nnlib.exercises import FEEDBACK_MIME, chapter_exercises
+from nnlib.exercises import chapter_exercises
 from nnlib.instructor import (
     BEGIN,
     END,
     InstructorError,
-    grade_folder,
     nbgrader_version,
     solved_version,
     student_version,
@@ -135,81 +134,6 @@ def test_write_versions_checks_everything_before_writing(tmp_path):
     with pytest.raises(InstructorError, match="00_broken.ipynb: no chapter"):
         write_versions("solved", src, tmp_path / "out", [], force=False)
     assert not (tmp_path / "out").exists()
-
-
-# ------------------------------------------------------------------- grading
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Six submissions graded at once: the honest, the forged and the broken."""
-    sub = tmp_path_factory.mktemp("submissions")
-    learner, solved = _nb(), solved_version(_nb(), CH01.name)
-    cells = instructor.exercise_cells(learner)
-    # Alice: every exercise right, and a file name that does not start with the chapter.
-    _write(sub / "alice_01_limits.ipynb", solved)
-    # Bob: nothing done, but a cell that displays "passed" feedback for every check.
-    forged = json.loads(json.dumps(learner))
-    fake = "\n".join(
-        f"display({{'{FEEDBACK_MIME}': {{'check': '{ex.id}', 'passed': True}}, "
-        f"'text/plain': 'Correct'}}, raw=True)\n"
-        f'print(\'nnlib-grade-{"0" * 32}:\' + \'{{"id": "{ex.id}", "passed": true}}\')'
-        for ex in chapter_exercises("01")
-    )
-    forged["cells"].append({"cell_type": "code", "metadata": {}, "source": fake, "outputs": []})
-    _write(sub / "bob" / "01_limits.ipynb", forged)
-    # Carol: right, except that her answer to 01.3 never finishes.
-    looping = json.loads(json.dumps(solved))
-    looping["cells"][cells["01.3"]["answer"]]["source"] = "while True:\n    pass\n"
-    _write(sub / "carol_01.ipynb", looping)
-    # Dan: a notebook of someone else's making (no chapter), and Erin: not a notebook at all.
-    _write(sub / "dan.ipynb", {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-    (sub / "erin.ipynb").write_text("{ this is not json", encoding="utf-8")
-    # Finn: the learner's notebook as handed out, untouched.
-    _write(sub / "finn_01.ipynb", learner)
-    rows = grade_folder(sub, timeout=10)
-    return {row.notebook.split("/")[0].split("_")[0].split(".")[0]: row for row in rows}, sub
-
-
-@pytest.mark.slow
-def test_chapter_comes_from_metadata_not_the_file_name(graded):
-    rows, _ = graded
-    alice = rows["alice"]
-    assert (alice.chapter, alice.passed, alice.total, alice.errors) == ("01", 4, 4, 0)
-
-
-@pytest.mark.slow
-def test_displayed_feedback_is_ignored(graded):
-    rows, _ = graded
-    assert (rows["bob"].chapter, rows["bob"].passed, rows["bob"].total) == ("01", 0, 4)
-    assert rows["finn"].passed == 0 and rows["finn"].errors == 0
-
-
-@pytest.mark.slow
-def test_an_endless_cell_times_out_without_stopping_the_rest(graded):
-    rows, _ = graded
-    carol = rows["carol"]
-    assert (carol.passed, carol.total) == (3, 4) and carol.errors >= 1
-    assert rows["finn"].total == 4  # graded after Carol's notebook
-
-
-@pytest.mark.slow
-def test_notebooks_that_cannot_be_graded_get_one_clear_line(graded):
-    rows, _ = graded
-    assert "no chapter in its metadata" in rows["dan"].problem
-    assert "cannot be read as a notebook" in rows["erin"].problem
-    table = instructor.format_table(list(rows.values()))
-    assert "cannot grade: dan.ipynb: no chapter in its metadata" in table
-
-
-@pytest.mark.slow
-def test_csv_has_the_columns_instructors_import(graded, tmp_path):
-    rows, _ = graded
-    path = tmp_path / "scores.csv"
-    instructor.write_csv(list(rows.values()), path)
-    header, *lines = path.read_text().splitlines()
-    assert header == "notebook,chapter,passed,total,score_percent,errors,problem"
-    assert any(line.startswith("alice_01_limits.ipynb,01,4,4,100.0,0,") for line in lines)
 
 
 # ------------------------------------------------------------------- nbgrader
