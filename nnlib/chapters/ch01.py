@@ -15,12 +15,14 @@ from nnlib.calculus import central_difference, forward_difference
 from nnlib.exercises import (
     AnswerError,
     Feedback,
+    Raised,
     as_number,
     call,
     close,
     correct,
     exercise,
     first_failure,
+    refusing,
     wrong,
 )
 from nnlib.plots import COLORS, new_figure
@@ -153,6 +155,17 @@ def _h_slider(h: float, min_exp: float, max_exp: float):
 _HS = np.logspace(-16, 0, 161)
 
 
+def _best_text(errors: np.ndarray) -> str:
+    """Where the measured error is smallest, as a person reads it; several steps may tie at
+    an error of exactly 0 (x² has no central truncation error, and at x = 0 no round-off)."""
+    exact = _HS[errors == 0]
+    if len(exact) == len(_HS):
+        return "none: exact at every h"
+    if len(exact) > 1:
+        return f"exact at {len(exact)} steps, from {readable(exact[0])} to {readable(exact[-1])}"
+    return f"smallest error at h = {readable(float(_HS[np.argmin(errors)]))}"
+
+
 def difference_errors(function: str, x: float, h: float) -> dict:
     """Errors of the forward and central quotients over h = 1e-16 … 1, and at ``h``.
 
@@ -173,6 +186,8 @@ def difference_errors(function: str, x: float, h: float) -> dict:
         "central_at_h": abs(here["central_error"]),
         "best_forward_h": float(_HS[np.argmin(fwd)]),
         "best_central_h": float(_HS[np.argmin(cen)]),
+        "best_forward": _best_text(fwd),
+        "best_central": _best_text(cen),
         "rule_forward_h": rule_of_thumb(x)[0],
         "rule_central_h": rule_of_thumb(x)[1],
     }
@@ -226,8 +241,8 @@ def error_explorer(function: str = "sin(x)", x: float = 1.0, h: float = 1e-3) ->
         lambda r: (
             f"at h = {readable(r['h'])}: forward error <b>{readable(r['forward_at_h'])}</b>, "
             f"central error <b>{readable(r['central_at_h'])}</b><br>"
-            f"measured: smallest error at h = {readable(r['best_forward_h'])} (forward), "
-            f"{readable(r['best_central_h'])} (central)<br>"
+            f"measured bottom of the U: {r['best_forward']} (forward); "
+            f"{r['best_central']} (central)<br>"
             f"rule of thumb at this x: h ≈ {readable(r['rule_forward_h'])} (forward), "
             f"{readable(r['rule_central_h'])} (central)"
         ),
@@ -274,6 +289,11 @@ def check_secant_slope(slope) -> Feedback:
     if close(s, 1.261, rel=1e-4):
         return wrong(
             "1.261 is the rise f(2.1) - f(2). A slope is rise over run: divide by h = 0.1."
+        )
+    if close(s, 11.41, rel=1e-4):
+        return wrong(
+            "11.41 is (f(2) - f(1.9)) / 0.1, the secant to the left of 2 (a backward "
+            "difference). We asked for the one to the right, from 2 to 2.1."
         )
     if close(s, 12.01, rel=1e-4):
         return wrong("12.01 is the central quotient (from 1.9 to 2.1). Use the points 2 and 2.1.")
@@ -334,36 +354,121 @@ _DERIVATIVE_CASES = [
         ("x⁴", fourth_power, fourth_power_prime, -2e4),
         ("log", math.log, reciprocal, 50.0),
         ("√x", math.sqrt, half_over_sqrt, 4e8),
+        ("cos", math.cos, minus_sin, 0.01),  # a slope of -0.01 next to values near 1
     ]
 ]
+
+
+def _safe(diagnose):
+    """A diagnosis never raises: an answer it cannot read gets no diagnosis, not a traceback."""
+
+    def wrapped(case, got, want):
+        try:
+            return diagnose(case, got, want)
+        except Exception:
+            return None
+
+    return wrapped
+
+
+@_safe
+def _diagnose_derivative(case, got, want) -> str | None:
+    """The likely slip behind a wrong derivative(f, x), from the number it returned."""
+    f, x = case["f"], case["x"]
+    g = as_number(got)
+    scale = max(abs(x), 1.0)
+    cube_root, square_root = _EPS ** (1 / 3), _EPS**0.5
+
+    def same(value) -> bool:
+        return close(g, value, rel=1e-12, abs_tol=0)
+
+    def forward(h):
+        return (f(x + h) - f(x)) / h
+
+    if same(_central(f, x, 1e-5)):
+        return "That is a fixed h = 1e-5: at this x the step must grow with |x|."
+    if x < -1 and same(_central(f, x, cube_root * max(x, 1.0))):
+        return (
+            "That is the step ∛ε · max(x, 1), without abs: at a negative x such as this one "
+            "max(x, 1) is 1, so the step does not grow with the size of x. Use max(abs(x), 1)."
+        )
+    if same(forward(square_root * scale)):
+        return (
+            "That is the forward difference with its own step √ε · max(|x|, 1). We asked for "
+            "the central difference, (f(x + h) - f(x - h)) / 2h, with h = ∛ε · max(|x|, 1): "
+            "its error is of order h², so it bears the bigger step and is far more accurate."
+        )
+    if same(_central(f, x, square_root * scale)):
+        return (
+            "That is √ε · max(|x|, 1), the forward difference's step. The central difference's "
+            "best step is bigger: ∛ε · max(|x|, 1), the cube root of ε, ε ** (1 / 3)."
+        )
+    if abs(x) > 1 and same(_central(f, x, cube_root)):
+        return "That step is not scaled: multiply it by max(|x|, 1), so that it grows with |x|."
+    if same(_central(f, x, _EPS / 3 * scale)) or same(_central(f, x, _EPS / 3)):
+        return (
+            "The step is about 7e-17 · max(|x|, 1): `eps ** 1 / 3` means (eps ** 1) / 3. "
+            "Write the cube root with brackets, eps ** (1 / 3)."
+        )
+    for h in (1e-5, 1e-8, cube_root * scale):
+        if same(forward(h)):
+            return "That is the forward difference. Use f(x + h) and f(x - h), over 2h."
+    if close(g, 2 * want, rel=1e-6):
+        return "Twice too big: the central difference divides by 2h, not h."
+    if close(g, -want, rel=1e-6):
+        return "The sign is flipped: it is f(x + h) - f(x - h), the point to the right first."
+    h = cube_root * scale
+    if close(g, want * h * h, rel=1e-4) or close(g, want * h * h / 4, rel=1e-4):
+        return "Far too small: `/ 2 * h` multiplies by h. Divide by (2 * h), with brackets."
+    return None
+
+
+#: What dividing by a step of 0 raises: Python's numbers, and numpy's when warnings are errors.
+_DIVIDED_BY_ZERO = ("ZeroDivisionError", "RuntimeWarning", "FloatingPointError")
 
 
 def judge_derivative(cases, results) -> Feedback:
     """derivative(f, x) is within 1e-8 (relative) of the true slope on functions and x of
     very different sizes, including x = 1e6 where a fixed h = 1e-5 is not good enough."""
-
-    def diagnose(case, got, want):
-        f, x = case["f"], case["x"]
-        if close(got, _central(f, x, 1e-5), rel=1e-12, abs_tol=0):
-            return "That is a fixed h = 1e-5: at this x the step must grow with |x|."
-        for h in (1e-5, 1e-8, _EPS ** (1 / 3) * max(abs(x), 1.0)):
-            if close(got, (f(x + h) - f(x)) / h, rel=1e-12, abs_tol=0):
-                return "That is the forward difference. Use f(x + h) and f(x - h), over 2h."
-        return None
-
     failure = first_failure(
         cases,
         got=results,
         agree=lambda got, want: close(as_number(got), want, rel=1e-8, abs_tol=1e-12),
         describe=_describe_fx,
-        diagnose=diagnose,
+        diagnose=_diagnose_derivative,
     )
+    if failure:
+        at_zero = [
+            r
+            for c, r in zip(cases, results, strict=False)
+            if c["x"] == 0
+            and (
+                (isinstance(r, Raised) and r.type in _DIVIDED_BY_ZERO)
+                or (isinstance(r, float) and not math.isfinite(r))
+            )
+        ]
+        if at_zero:
+            return wrong(
+                failure.message + "\nAt x = 0 a step ∛ε · |x| is 0, and you divide by it "
+                "(ZeroDivisionError, or NaN with numpy's numbers): that is what max(|x|, 1) "
+                "prevents."
+            )
+        return failure
     xs = [c["x"] for c in cases]
     low, high = (f"{v:.0e}".replace("e+0", "e").replace("e-0", "e-") for v in (min(xs), max(xs)))
-    return failure or correct(
+    return correct(
         f"Within 1e-8 of the true slope on {len(cases)} functions, at x from {low} to {high}. "
         "The step that grows with |x| keeps round-off and truncation balanced at every scale."
     )
+
+
+#: nnlib's numerical derivatives, switched off while a learner's own are checked.
+_NUMERICAL = (
+    "nnlib.calculus.derivative",
+    "nnlib.calculus.central_difference",
+    "nnlib.calculus.forward_difference",
+    "nnlib.calculus.numerical_gradient",
+)
 
 
 @exercise(
@@ -380,73 +485,198 @@ def derivative(f, x):
         "(f(x + h) - f(x - h)) / 2h.",
         "ε is np.finfo(float).eps; its cube root is ε ** (1 / 3), about 6e-6.",
         "Why max(|x|, 1)? At x = 1e6 the floats near x are about 1e-10 apart, so a step of "
-        "1e-5 is lost in round-off; a step that grows with |x| keeps the same relative size.",
+        "1e-5 keeps only five significant digits; a step that grows with |x| keeps the same "
+        "relative size.",
     ),
     cases=_DERIVATIVE_CASES,
     judge=judge_derivative,
 )
 def probe_derivative(derivative, case):
-    """The learner's derivative(f, x) on one case."""
+    """The learner's derivative(f, x) on one case, with nnlib's own derivatives off."""
     if not callable(derivative):
         raise AnswerError(f"Expected a function derivative(f, x), got {derivative!r}.")
-    return call(derivative, case["f"], case["x"], name="derivative")
+    with refusing(dict.fromkeys(_NUMERICAL, "derivative"), derivative):
+        return call(derivative, case["f"], case["x"], name="derivative")
 
 
+# Exercise 01.3: the bottom of the U of the *second* difference, which the chapter does not
+# measure. Test functions and their second derivatives, module-level so that a case can be
+# sent to a grading sandbox by reference.
+
+
+def six_x(x):
+    """(x³)″ = 6x."""
+    return 6 * x
+
+
+def twelve_x_squared(x):
+    """(x⁴)″ = 12x²."""
+    return 12 * x * x
+
+
+def minus_inverse_square(x):
+    """(log x)″ = -1/x²."""
+    return -1 / (x * x)
+
+
+def _second_case(name: str, f, f2, x: float, want=None) -> dict:
+    """One case of 01.3: f and its exact second derivative f2 at x."""
+    case = {"name": name, "f": f, "f2": f2, "x": x}
+    if want is not None:
+        case["want"] = want
+    return case
+
+
+def second_difference(f, x, h):
+    """(f(x + h) - 2f(x) + f(x - h)) / h²: the measured slope of the slope (judge's use)."""
+    return (f(x + h) - 2 * f(x) + f(x - h)) / h**2
+
+
+#: Functions and points the chapter never measures, and where the bottom of the U lies
+#: (written out; nnlib/solutions/ch01.py computes them, and a test keeps the two equal).
+#: x³ is the second difference's parabola (exact, so the biggest step wins), x⁴ at 0 its
+#: x² at 0 (no round-off at all, so the smallest step wins).
 _STEP_CASES = [
-    _case("exp", math.exp, math.exp, 0.0, want=1e-08),
-    _case("sin", math.sin, math.cos, 1.0, want=1e-08),
-    _case("x³", cube, cube_prime, 10.0, want=1e-07),
-    _case("cos", math.cos, minus_sin, 2.0, want=1e-08),
+    _second_case("cosh", math.cosh, math.cosh, 1.0, want=1e-04),
+    _second_case("x³", cube, six_x, 2.0, want=1e-01),
+    _second_case("sin", math.sin, minus_sin, 0.5, want=1e-04),
+    _second_case("log", math.log, minus_inverse_square, 50.0, want=1e-02),
+    _second_case("x⁴", fourth_power, twelve_x_squared, 0.0, want=1e-15),
 ]
 
 
-def judge_best_step(cases, results) -> Feedback:
-    """best_step(f, fprime, x) finds the forward difference's best step on unseen functions."""
+def _signed_errors(case) -> list[float]:
+    f, f2, x = case["f"], case["f2"], case["x"]
+    return [second_difference(f, x, h) - f2(x) for h in _STEPS]
 
+
+def _best_step_slips(case) -> list[tuple[float, str]]:
+    """What each known slip returns on this case, with the sentence that names it."""
+    f, f2, x = case["f"], case["f2"], case["x"]
+    errors = _signed_errors(case)
+    sizes = [abs(e) for e in errors]
+
+    def best(quotient, steps=_STEPS) -> float:
+        return min(steps, key=lambda h: abs(quotient(h) - f2(x)))
+
+    def second(h):
+        return second_difference(f, x, h)
+
+    k = _STEPS.index(min(_STEPS, key=lambda h: sizes[_STEPS.index(h)])) + 1
+    return [
+        (
+            _STEPS[sizes.index(max(sizes))],
+            "That step has the largest error: take the minimum, not the maximum.",
+        ),
+        (
+            _STEPS[errors.index(min(errors))],
+            "Without abs(), the most negative error looks smallest: a big error below the "
+            "true value counts as much as one above it. Compare abs(error).",
+        ),
+        (float(k), f"You returned the exponent k = {k}; return the step itself, 10**-k."),
+        (
+            min(sizes),
+            "That is an error, not a step: return the h whose error is smallest, not the "
+            "smallest error.",
+        ),
+        (
+            best(lambda h: (f(x + h) - 2 * f(x) + f(x - h)) / h),
+            "The second difference divides by h², not h.",
+        ),
+        (
+            best(lambda h: (f(x + h) + 2 * f(x) + f(x - h)) / h**2),
+            "Check the middle term: it is - 2f(x), so that a straight line gives 0.",
+        ),
+        (
+            best(lambda h: (f(x + h) - f(x)) / h),
+            "That compares a first difference (a slope) with f2(x), the slope of the slope. "
+            "Use the second difference (f(x + h) - 2f(x) + f(x - h)) / h².",
+        ),
+        (
+            best(second, _STEPS[1:]),
+            "Your list of steps starts at 1e-2, and here the best step is the biggest one, "
+            "1e-1: range(1, 16) starts at k = 1.",
+        ),
+        (
+            best(second, _STEPS[:-1]),
+            "Your list of steps stops at 1e-14, and here the best step is the smallest one, "
+            "1e-15: range(1, 16) goes up to k = 15.",
+        ),
+        (
+            _STEPS[-1],
+            "The smallest h is not the best: below about 1e-4 round-off takes over here.",
+        ),
+    ]
+
+
+def _same_step(got, value) -> bool:
+    try:
+        return close(as_number(got), value, rel=1e-9, abs_tol=0)
+    except AnswerError:
+        return False
+
+
+def _diagnose_best_step(cases, results):
+    """A diagnosis that prefers the slip that explains *every* case, not just the failing one
+    (returning 1e-15 and taking the maximum agree on most functions, not on all)."""
+    slips = [_best_step_slips(case) for case in cases]
+    numbers = [i for i, r in enumerate(results) if not isinstance(r, Raised)]
+    consistent = [
+        all(_same_step(results[i], slips[i][k][0]) for i in numbers)
+        for k in range(len(slips[0]) if slips else 0)
+    ]
+
+    @_safe
     def diagnose(case, got, want):
-        try:
-            h = as_number(got)
-        except AnswerError:
-            return None
-        if close(h, 1e-15, rel=1e-9, abs_tol=0):
-            return "The smallest h is not the best: below about 1e-8 round-off takes over."
-        f, fprime, x = case["f"], case["fprime"], case["x"]
-        central = min(_STEPS, key=lambda s: abs((f(x + s) - f(x - s)) / (2 * s) - fprime(x)))
-        if close(h, central, rel=1e-9, abs_tol=0):
-            return "That is the best step of the central difference; we asked for the forward one."
-        return "Compare every step's error, not just a few."
+        index = next(i for i, c in enumerate(cases) if c is case)
+        here = [k for k, (value, _) in enumerate(slips[index]) if _same_step(got, value)]
+        for k in sorted(here, key=lambda k: not consistent[k]):
+            return slips[index][k][1]
+        g = as_number(got)
+        sizes = [abs(e) for e in _signed_errors(case)]
+        nearest = min(range(len(_STEPS)), key=lambda k: abs(_STEPS[k] - g))
+        return (
+            f"At h = {g:g} the error is {sizes[nearest]:.1e}, at h = {want:g} only "
+            f"{min(sizes):.1e}: compare the error of every step in the list."
+        )
 
+    return diagnose
+
+
+def judge_best_step(cases, results) -> Feedback:
+    """best_step(f, f2, x) finds the second difference's best step on unseen functions."""
     failure = first_failure(
         cases,
         got=results,
         # a step built another way (0.1 divided by 10 again and again) may be off by a rounding
         agree=lambda got, want: close(as_number(got), want, rel=1e-9, abs_tol=0),
         describe=_describe_fx,
-        diagnose=diagnose,
+        diagnose=_diagnose_best_step(cases, results),
     )
     if failure:
         return failure
-    listed = ", ".join(f"{c['name']} at {c['x']:g}: {c['want']:.0e}" for c in cases[:4])
+    listed = ", ".join(f"{c['name']} at {c['x']:g}: {c['want']:.0e}" for c in cases[:5])
     return correct(
-        f"Right on all {len(cases)} ({listed}). The bottoms sit near the rule of thumb "
-        "√ε·max(|x|, 1) (1.5e-8 for |x| ≤ 1, ten times more at x = 10), moved by each "
-        "function's curvature and by the luck of round-off."
+        f"Right on all {len(cases)} ({listed}). The second difference divides round-off by h², "
+        "so its U bottoms out at a bigger step than the first differences' (about ε^(1/4), "
+        "1e-4, for ordinary functions), except where truncation or round-off vanishes."
     )
 
 
 @exercise(
     "01.3",
-    title="find the bottom of the U",
+    title="find the bottom of another U",
     answers="best_step",
     placeholder='''
-def best_step(f, fprime, x):
-    """Of h = 1e-1, 1e-2, ..., 1e-15, the one whose forward difference of f at x is
-    closest to the true slope fprime(x)."""
+def best_step(f, f2, x):
+    """Of h = 1e-1, 1e-2, ..., 1e-15, the one whose second difference
+    (f(x + h) - 2f(x) + f(x - h)) / h² is closest to the true f2(x)."""
     raise NotImplementedError("write the body of best_step")
 ''',
     hints=(
-        "Make the list of steps [10.0**-k for k in range(1, 16)] and measure the error of each.",
-        "The error of one step is abs((f(x + h) - f(x)) / h - fprime(x)).",
+        "Make the list of steps [10.0**-k for k in range(1, 16)] and measure the error of each: "
+        "how far its second difference is from f2(x), whichever side it lands on.",
+        "The error of one step is abs((f(x + h) - 2 * f(x) + f(x - h)) / h**2 - f2(x)).",
         "min(steps, key=...) returns the step with the smallest error: give it a function "
         "of h that computes that error.",
     ),
@@ -454,10 +684,10 @@ def best_step(f, fprime, x):
     judge=judge_best_step,
 )
 def probe_best_step(best_step, case):
-    """The learner's best_step(f, fprime, x) on one case."""
+    """The learner's best_step(f, f2, x) on one case."""
     if not callable(best_step):
-        raise AnswerError(f"Expected a function best_step(f, fprime, x), got {best_step!r}.")
-    return call(best_step, case["f"], case["fprime"], case["x"], name="best_step")
+        raise AnswerError(f"Expected a function best_step(f, f2, x), got {best_step!r}.")
+    return call(best_step, case["f"], case["f2"], case["x"], name="best_step")
 
 
 @exercise(

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import math
 
-from nnlib.chapters.ch01 import _STEPS, _case
+from nnlib.chapters.ch01 import (
+    _STEPS,
+    _case,
+    _second_case,
+    cube,
+    fourth_power,
+    six_x,
+    twelve_x_squared,
+)
 
 SOLUTIONS = {
     "01.1": "slope = (2.1**3 - 2**3) / 0.1",
@@ -16,20 +24,20 @@ def derivative(f, x):
     return (f(x + h) - f(x - h)) / (2 * h)
 ''',
     "01.3": '''
-def best_step(f, fprime, x):
-    """Of h = 1e-1, 1e-2, ..., 1e-15, the one whose forward difference of f at x is
-    closest to the true slope fprime(x)."""
+def best_step(f, f2, x):
+    """Of h = 1e-1, 1e-2, ..., 1e-15, the one whose second difference
+    (f(x + h) - 2f(x) + f(x - h)) / h² is closest to the true f2(x)."""
     steps = [10.0**-k for k in range(1, 16)]
-    return min(steps, key=lambda h: abs((f(x + h) - f(x)) / h - fprime(x)))
+    return min(steps, key=lambda h: abs((f(x + h) - 2 * f(x) + f(x - h)) / h**2 - f2(x)))
 ''',
     "01.4": "predicted_error = 3e-6 / 10**2  # central error is of order h²",
 }
 
 
-def best_forward_step(f, fprime, x) -> float:
-    """The reference for 01.3: the step of the list whose forward difference errs least."""
-    exact = fprime(x)
-    return min(_STEPS, key=lambda h: abs((f(x + h) - f(x)) / h - exact))
+def best_second_step(f, f2, x) -> float:
+    """The reference for 01.3: the step of the list whose second difference errs least."""
+    exact = f2(x)
+    return min(_STEPS, key=lambda h: abs((f(x + h) - 2 * f(x) + f(x - h)) / h**2 - exact))
 
 
 # Functions and points the learner's check never uses. Functions are builtins, so that a
@@ -49,13 +57,14 @@ def _hidden_derivative() -> list[dict]:
 
 def _hidden_best_step() -> list[dict]:
     cases = []
-    for name, f, d, x in [
-        ("expm1", math.expm1, math.exp, -1.0),
-        ("sinh", math.sinh, math.cosh, 0.5),
-        ("cosh", math.cosh, math.sinh, 2.0),
+    for name, f, f2, x in [
+        ("sinh", math.sinh, math.sinh, 0.7),
+        ("x³", cube, six_x, -3.0),  # exact: the biggest step wins again, at a negative x
         ("exp", math.exp, math.exp, 3.0),
+        ("x⁴", fourth_power, twelve_x_squared, 1.5),  # x⁴ away from 0: an ordinary U
+        ("cosh", math.cosh, math.cosh, -2.0),
     ]:
-        cases.append(_case(name, f, d, x, want=best_forward_step(f, d, x)))
+        cases.append(_second_case(name, f, f2, x, want=best_second_step(f, f2, x)))
     return cases
 
 
