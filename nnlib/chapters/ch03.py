@@ -6,6 +6,7 @@ The notebook is ``notebooks/03_*.ipynb``; it imports this module as ``ch03``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import replace
 
@@ -19,6 +20,7 @@ from nnlib.exercises import (
     AnswerError,
     Feedback,
     NotDone,
+    Raised,
     as_array,
     as_number,
     call,
@@ -334,6 +336,21 @@ def _describe_neuron(case) -> str:
     return f"x = {_fmt(x)}, w = {_fmt(w)}, b = {b:g}, activation = {act.__name__}"
 
 
+def _never_raises(diagnose):
+    """A diagnosis that cannot turn into a traceback: if naming the slip fails on some odd
+    result, the feedback simply names none (input, expected and got are still shown)."""
+
+    @functools.wraps(diagnose)
+    def safe(case, got, want):
+        try:
+            return diagnose(case, got, want)
+        except Exception:  # an odd result the diagnosis did not foresee
+            return None
+
+    return safe
+
+
+@_never_raises
 def _diagnose_neuron(case, got, want):
     x, w, b, act = case["x"], case["w"], case["b"], case["activation"]
     if case.get("mismatch"):
@@ -372,6 +389,12 @@ def _diagnose_neuron(case, got, want):
         (math.fsum(act(p) for p in products) + b,
          "The activation is applied once, to the whole sum, not to each product."),
         (act(wx - b), "Add the bias: z = w·x + b, not w·x - b."),
+        (act(products[-1] + b), "Only the last product is left: inside the loop, `z = …` "
+         "replaces z each time; add to it with `z += …`."),
+        (act(wx - products[-1] + b), "The last input is left out: the loop must visit all "
+         "len(x) of them (range(len(x)), not range(len(x) - 1))."),
+        (act(wx - products[0] + b), "The first input is left out: Python counts from 0, so "
+         "the loop must start at index 0."),
     ]  # fmt: skip
     for value, why in guesses:
         if not close(value, want) and close(g, value):
@@ -476,21 +499,31 @@ def _agree_line(got, want) -> bool:
     return close(_unit(g), _unit(want), rel=1e-6, abs_tol=1e-9)
 
 
+@_never_raises
 def _diagnose_line(case, got, want):
+    p, q = (np.asarray(case[k], dtype=float) for k in ("p", "q"))
     try:
-        g = as_array(got, what="the answer")
-    except AnswerError:
+        with np.errstate(all="ignore"):
+            g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
         return "Return three numbers: (w1, w2, b)."
+    if g.shape == (3,) and not np.all(np.isfinite(g)) and p[0] == q[0]:
+        return (
+            "p and q share x1 here: the line is vertical, and a slope (a division by "
+            "q1 - p1 = 0) is infinite. Build (w1, w2) from the direction q - p instead: "
+            "no division needed."
+        )
     if g.shape == (2,):
         return (
-            "Return the three numbers (w1, w2, b) of the neuron, not a slope and an intercept "
-            "(a vertical line has no slope)."
+            "Return the three numbers (w1, w2, b) of the neuron: two numbers (a slope and an "
+            "intercept, or w without b) are not enough."
         )
+    if not np.all(np.isfinite(g)):
+        return None
     if g.shape != (3,):
         return "Return three numbers: (w1, w2, b)."
     if math.hypot(g[0], g[1]) == 0:
         return "With w1 = w2 = 0, z is the constant b everywhere: no line at all."
-    p, q = (np.asarray(case[k], dtype=float) for k in ("p", "q"))
     u = _unit(g)
     scale = 1 + float(np.abs(np.r_[p, q]).max())
     on_p = abs(u[:2] @ p + u[2]) <= 1e-6 * scale
@@ -520,6 +553,19 @@ def _diagnose_line(case, got, want):
     return None
 
 
+def _first_failing(cases, results, agree) -> int:
+    """The index of the first case whose result does not agree (as first_failure finds it)."""
+    for index, (case, got) in enumerate(zip(cases, results, strict=True)):
+        if isinstance(got, Raised):
+            return index
+        try:
+            if not agree(got, case["want"]):
+                return index
+        except (TypeError, ValueError, AnswerError):
+            return index
+    return len(cases) - 1
+
+
 def judge_line(cases, results) -> Feedback:
     """line_weights(p, q, positive): p and q on z = 0, positive on z > 0, on lines of every
     direction (vertical and horizontal too)."""
@@ -531,12 +577,19 @@ def judge_line(cases, results) -> Feedback:
         diagnose=_diagnose_line,
     )
     if failure:
-        return replace(
-            failure,
-            message=failure.message.replace(
-                "\n  got:", " (or any positive multiple of it)\n  got:", 1
-            ),
+        message = failure.message.replace(
+            "\n  got:", " (or any positive multiple of it)\n  got:", 1
         )
+        index = _first_failing(cases, results, _agree_line)
+        case, got = cases[index], results[index]
+        if isinstance(got, Raised) and got.type == "ZeroDivisionError":
+            if case["p"][0] == case["q"][0]:
+                message += (
+                    "\np and q share x1 here: the line is vertical and has no slope, so a "
+                    "formula that divides by q1 - p1 cannot work. Build (w1, w2) from the "
+                    "direction q - p instead: no division needed."
+                )
+        return replace(failure, message=message)
     return correct(
         f"Right on all {len(cases)} lines, vertical and horizontal ones included: the weights "
         "stand at right angles to the line and point to the z > 0 side, and the bias puts "

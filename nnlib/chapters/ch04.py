@@ -6,6 +6,7 @@ The notebook is ``notebooks/04_*.ipynb``; it imports this module as ``ch04``.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import warnings
@@ -257,6 +258,21 @@ def _agree_sigmoid(got, want) -> bool:
     return close(g, want, rel=1e-6, abs_tol=1e-12)
 
 
+def _never_raises(diagnose):
+    """A diagnosis that cannot turn into a traceback: if naming the slip fails on some odd
+    result, the feedback simply names none (input, expected and got are still shown)."""
+
+    @functools.wraps(diagnose)
+    def safe(case, got, want):
+        try:
+            return diagnose(case, got, want)
+        except Exception:  # an odd result the diagnosis did not foresee
+            return None
+
+    return safe
+
+
+@_never_raises
 def _diagnose_sigmoid(case, got, want):
     try:
         g = np.asarray(got, dtype=float).reshape(want.shape)
@@ -267,11 +283,10 @@ def _diagnose_sigmoid(case, got, want):
     e = np.exp(-np.abs(z))
     if case["fn"] == "sigmoid":
         slips = [
-            (F.sigmoid(-z), "That is σ(-z): the exponent is -z, so large z gives σ close to 1."),
+            (F.sigmoid(-z), "That is σ(-z) (a sign in the exponent, or the two branches "
+             "swapped): large z must give σ close to 1, with 1 / (1 + e) where z ≥ 0."),
             (e, "That is e^-|z| alone: σ is 1 / (1 + e) for z ≥ 0 and "
              "e / (1 + e) for z < 0."),
-            (np.where(z >= 0, e / (1 + e), 1 / (1 + e)),
-             "The two branches are swapped: 1 / (1 + e) where z ≥ 0, e / (1 + e) where z < 0."),
         ]  # fmt: skip
     else:
         slips = [
@@ -386,6 +401,7 @@ def _agree_softmax(got, want) -> bool:
     return close(as_array(got, want.shape, "the probabilities"), want, abs_tol=1e-12)
 
 
+@_never_raises
 def _diagnose_softmax(case, got, want):
     z, t = case["z"], case["temperature"]
     try:
@@ -514,6 +530,7 @@ def _agree_collapse(got, want) -> bool:
     return close(W, want[0]) and close(b, want[1])
 
 
+@_never_raises
 def _diagnose_collapse(case, got, want):
     W1, b1, W2, b2 = (case[k] for k in ("W1", "b1", "W2", "b2"))
     try:
@@ -533,6 +550,11 @@ def _diagnose_collapse(case, got, want):
             )
         if W1.shape == W.shape and close(W, W1):
             return "That is W1 alone: the collapsed W is W1 @ W2."
+        if W1.shape == W2.shape == W.shape and close(W, W1 * W2):
+            return (
+                "W1 * W2 multiplies element by element; layers compose by the matrix "
+                "product: W = W1 @ W2."
+            )
         return "W = W1 @ W2."
     if W.shape == want[0].T.shape and W.shape != want[0].shape:
         return (
@@ -546,6 +568,16 @@ def _diagnose_collapse(case, got, want):
             return "W is right. Add layer 2's own bias: b = b1 @ W2 + b2."
         if W2.shape[0] == W2.shape[1] and close(b, W2 @ b1 + b2):
             return "W is right. In this layout the bias is a row too: b = b1 @ W2 + b2."
+        if b1.shape == b2.shape and close(b, (b1 + b2) @ W2):
+            return (
+                "W is right. Layer 2's bias is added after the product: b = b1 @ W2 + b2, "
+                "not (b1 + b2) @ W2."
+            )
+        if W1.shape[0] == W1.shape[1] and close(b, b1 @ W1 + b2):
+            return (
+                "W is right. b1 is added after W1, so it passes through W2 (the layer after "
+                "it), not W1: b = b1 @ W2 + b2."
+            )
         if b1.shape == b.shape and close(b, b1 + b2):
             return "W is right. The first bias passes through W2 before b2 is added: b1 @ W2 + b2."
         return "W is right; b is b1 @ W2 + b2."

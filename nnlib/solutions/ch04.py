@@ -91,7 +91,7 @@ def _hidden_softmax() -> list[dict]:
         (np.array([-5000.0, -5001.0, -5003.0]), 1.0),  # every exponent underflows: 0/0
         (np.array([3000.0, -3000.0]), 1.0),  # thousands apart, mean 0
         (np.array([1e308, 1e308]), 10.0),  # equal huge scores: 1/2 each
-        (np.array([-1e308, 0.0, 1e308]), 1e3),
+        (np.array([-1e307, 0.0, 1e307]), 1e3),  # huge, and still finite after a shift
         (np.array([7.0, 7.0, 7.0, 7.0]), 0.05),  # all equal: uniform at any temperature
         (rng.normal(scale=50.0, size=12), 0.2),
         (np.array([-745.0, -800.0]), 1.0),
