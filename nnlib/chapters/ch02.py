@@ -257,6 +257,10 @@ def _diagnose_g(case, got, want) -> str | None:
         ),
         ((2 * x * y - y * c, x * x - x * c), "Check the sign: the slope of sin is +cos."),
         (
+            (2 * x * y + y * math.sin(x * y), x * x + x * math.sin(x * y)),
+            "The slope of sin is cos, not sin: the local derivative of sin(u) is cos(u).",
+        ),
+        (
             (2 * x * y + y * c, 2 * x * y + x * c),
             "∂g/∂y holds x fixed: x²·y is then x² times y, whose slope in y is x², not 2x·y.",
         ),
@@ -403,6 +407,17 @@ def _diagnose_graph(case, got, want) -> str | None:
         )
     if "c" in bad and close(g["c"], a * b):
         return "∂L/∂c = d, and here d = a·b + b: the + b is missing."
+    d = a * b + b
+    if "d" in bad and close(g["d"], d) and not close(d, c):
+        return (
+            "∂L/∂d: in L = d·c the local derivative with respect to d is the *other* factor, c "
+            "(nudge d by 1 and L moves by c), not d itself."
+        )
+    if "c" in bad and close(g["c"], c) and not close(d, c):
+        return (
+            "∂L/∂c: in L = d·c the local derivative with respect to c is the *other* factor, d "
+            "= a·b + b, not c itself."
+        )
     signs = [k for k in bad if close(g[k], -want[k])]
     if signs and len(signs) == len(bad):
         return f"Check the sign of ∂L/∂{signs[0]}."
@@ -587,6 +602,12 @@ def _nudged(f, x, h, kind: str):
     return grad
 
 
+def _row_nudged(want: np.ndarray) -> np.ndarray:
+    """What nudging a whole row x[i] at once gives: each entry of row i is that row's sum."""
+    rows = want.reshape(want.shape[0], -1).sum(axis=1)
+    return np.broadcast_to(rows.reshape((-1,) + (1,) * (want.ndim - 1)), want.shape)
+
+
 def _diagnose_nudging(changed: dict):
     @_safe
     def diagnose(case, got, want):
@@ -615,6 +636,12 @@ def _diagnose_nudging(changed: dict):
             return (
                 "x holds integers, and an integer array can't hold x + 1e-5 (it rounds back). "
                 "Work on a float copy: np.array(x, dtype=float)."
+            )
+        if x.ndim > 1 and near(g, _row_nudged(want)):
+            return (
+                "x has more than one axis, and x[i] is a whole row: your loop nudges every entry "
+                "of row i at once. Visit every single entry, e.g. with "
+                "for i in np.ndindex(x.shape)."
             )
         if g.size > 1 and near(g, np.full(g.shape, np.sum(want))):
             return (
