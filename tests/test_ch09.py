@@ -180,18 +180,21 @@ def adamw_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight
     assert fb.passed is False and "weight decay is missing" in fb.message
 
 
-def test_adamw_reference_is_pytorchs_adamw():
+def test_adamw_cases_are_pytorchs_adamw():
+    """Public wants (nnlib.optim.Adam after the decay) and hidden wants (the reference
+    from the formulas) are both what torch.optim.AdamW does."""
     torch = pytest.importorskip("torch")
-    from nnlib.chapters.ch09 import _adam_cases, _library_adam
-
-    for case in _adam_cases():
-        w0, grads, lr, b1, b2, eps, wd = case
-        p = torch.nn.Parameter(torch.tensor(w0))
-        opt = torch.optim.AdamW([p], lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
-        for g, (w, _, _) in zip(grads, _library_adam(case), strict=True):
+    for case in [*get("09.1").cases, *get("09.1").hidden]:
+        p = torch.nn.Parameter(torch.tensor(case["w"]))
+        opt = torch.optim.AdamW([p], lr=case["lr"], betas=(case["beta1"], case["beta2"]),
+                                eps=case["eps"], weight_decay=case["weight_decay"])  # fmt: skip
+        for g, (w, m, v) in zip(case["grads"], case["want"], strict=True):
             p.grad = torch.tensor(g)
             opt.step()
-            assert np.allclose(p.detach().numpy(), w, rtol=1e-12, atol=0)
+            state = opt.state[p]
+            np.testing.assert_allclose(p.detach().numpy(), w, rtol=1e-12, atol=1e-300)
+            np.testing.assert_allclose(state["exp_avg"].numpy(), m, rtol=1e-12, atol=1e-300)
+            np.testing.assert_allclose(state["exp_avg_sq"].numpy(), v, rtol=1e-12, atol=1e-300)
 
 
 def test_adamw_solution_matches_torch_over_several_steps():
@@ -350,7 +353,13 @@ def warmup_cosine(step, base_lr, warmup_steps, total_steps):
         (2, "twice"),
         (1.0, "*with* both corrections"),
         (20.0, "square root"),
-        (0.2, "also divides"),
+        (0.2, "only v corrected"),
+        (10.0, "only m corrected"),
+        (0.1, "put m₁ = 0.2·g on top"),
+        (0.5, "upside down"),
+        (0.02, "multiplies"),
+        (4.0, "square of the answer"),
+        (0.8 / math.sqrt(0.99), "1 - β₁ and 1 - β₂ belong"),
         (0.1 / math.sqrt(0.001), "default betas"),
         (-2.0, "A length is positive"),
         (-1, "A length is positive"),
@@ -367,3 +376,104 @@ def test_first_step_ratio(answer, words):
 def test_first_step_ratio_wrong_kinds(bad):
     fb = _run("09.4", bad)
     assert fb.passed is False and "Expected" in fb.message
+
+
+# ------------------------------------------- public cases, hidden cases, hostile results
+
+
+def test_public_wants_equal_the_reference():
+    """The public cases' expected values (library code or literals) are the reference's."""
+    from nnlib.solutions.ch09 import adamw_reference, clip_reference, warmup_cosine_reference
+
+    for case in get("09.1").cases:
+        for got, want in zip(case["want"], adamw_reference(case), strict=True):
+            for a, b in zip(got, want, strict=True):
+                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-300)
+    for case in get("09.2").cases:
+        clipped, total = case["want"]
+        ref_clipped, ref_total = clip_reference(case["grads"], case["max_norm"])
+        assert total == pytest.approx(ref_total, rel=1e-12)
+        for a, b in zip(clipped, ref_clipped, strict=True):  # clip_grad_norm_ adds 1e-6
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-300)
+    for case in get("09.3").cases:
+        args = (case["step"], case["base_lr"], case["warmup_steps"], case["total_steps"])
+        assert case["want"] == warmup_cosine_reference(*args)
+
+
+def test_public_module_does_not_import_the_solutions():
+    source = Path(ch09.__file__).read_text(encoding="utf-8")
+    assert "nnlib.solutions" not in source.replace("nnlib/solutions", "")
+
+
+@pytest.mark.parametrize(
+    ("ex_id", "source", "words"),
+    [
+        (
+            "09.2",
+            "def clip_by_global_norm(grads, max_norm):\n"
+            "    total = np.sqrt(sum(np.sum(g**2) for g in grads))\n"
+            "    return [g * min(1.0, max_norm / total) for g in grads], total\n",
+            ["FloatingPointError", "line 3", "all 0", "max_norm=1"],
+        ),
+        (
+            "09.3",
+            "def warmup_cosine(step, base_lr, warmup_steps, total_steps):\n"
+            "    if step <= warmup_steps:\n"
+            "        return base_lr * step / warmup_steps\n"
+            "    if step >= total_steps:\n"
+            "        return 0.0\n"
+            "    p = (step - warmup_steps) / (total_steps - warmup_steps)\n"
+            "    return base_lr * 0.5 * (1 + math.cos(math.pi * p))\n",
+            ["ZeroDivisionError", "line 3", "warmup_steps=0", "no warm-up"],
+        ),
+        (
+            "09.1",
+            "def adamw_step(w, g, m, v, t, lr, beta1, beta2, eps, weight_decay):\n"
+            "    m = beta1 * m + (1 - beta1) * g\n"
+            "    v = beta2 * v + (1 - beta2) * g**2\n"
+            "    m_hat, v_hat = m / (1 - beta1 ** (t - 1)), v / (1 - beta2 ** (t - 1))\n"
+            "    return w - lr * m_hat / (np.sqrt(v_hat) + eps) - lr * weight_decay * w, m, v\n",
+            ["FloatingPointError", "line 4", "t is already 1"],
+        ),
+    ],
+)
+def test_exceptions_become_feedback_with_input_and_line(ex_id, source, words):
+    fb = _run(ex_id, define(source, get(ex_id).answers[0]))
+    assert fb.passed is False and "Traceback" not in fb.message
+    for word in words:
+        assert word in fb.message, (word, fb.message)
+
+
+@pytest.mark.parametrize("ex_id", ["09.1", "09.2", "09.3"])
+@pytest.mark.parametrize(
+    "hostile", [None, "text", 3.0, [], [None], (1, 2, 3), {"w": 1}, np.zeros(3)]
+)
+def test_judges_never_raise_on_hostile_results(ex_id, hostile):
+    """Whatever plain data arrives, the judge answers with feedback, never an exception."""
+    ex = get(ex_id)
+    cases = ex.grading_cases()
+    fb = ex.judge(cases, [hostile] * len(cases))
+    assert fb.passed is False
+
+
+def test_library_shortcuts_are_refused():
+    sources = {
+        "09.1": "def adamw_step(w, g, m, v, t, lr, beta1, beta2, eps, weight_decay):\n"
+        "    from nnlib import nn, optim\n"
+        "    p = nn.Parameter(w * (1 - lr * weight_decay))\n"
+        "    opt = optim.Adam([p], lr=lr, betas=(beta1, beta2), eps=eps)\n"
+        "    return p.data, m, v\n",
+        "09.2": "def clip_by_global_norm(grads, max_norm):\n"
+        "    from nnlib import nn\n"
+        "    ps = [nn.Parameter(np.zeros_like(g)) for g in grads]\n"
+        "    for p, g in zip(ps, grads):\n"
+        "        p.grad = g.copy()\n"
+        "    return [p.grad for p in ps], nn.clip_grad_norm_(ps, max_norm)\n",
+        "09.3": "from nnlib import nn, optim\n"
+        "def warmup_cosine(step, base_lr, warmup_steps, total_steps):\n"
+        "    opt = optim.SGD([nn.Parameter([0.0])], lr=base_lr)\n"
+        "    return optim.CosineAnnealingLR(opt, T_max=total_steps).lr_at(step)\n",
+    }
+    for ex_id, source in sources.items():
+        fb = _run(ex_id, define(source, get(ex_id).answers[0]))
+        assert fb.passed is False and "switched off" in fb.message, fb.message
