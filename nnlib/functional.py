@@ -19,6 +19,8 @@ Conventions
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 __all__ = [
@@ -30,6 +32,8 @@ __all__ = [
     "cross_entropy_grad",
     "elu",
     "elu_derivative",
+    "gelu",
+    "gelu_derivative",
     "huber",
     "huber_grad",
     "leaky_relu",
@@ -47,6 +51,8 @@ __all__ = [
     "relu_derivative",
     "sigmoid",
     "sigmoid_derivative",
+    "silu",
+    "silu_derivative",
     "softmax",
     "softmax_backward",
     "tanh",
@@ -119,6 +125,51 @@ def tanh_derivative(x):
     """tanh'(x) = 1 - tanh²(x); largest at x = 0, where it is 1."""
     t = np.tanh(_arr(x))
     return 1.0 - t * t
+
+
+_erfc = np.vectorize(math.erfc, otypes=[float])
+
+
+def _normal_cdf(x):
+    """Φ(x), the probability that a standard normal number is below x: ½·erfc(-x/√2)
+    (erfc keeps its accuracy far out in the left tail, where 1 + erf(x) would cancel)."""
+    return 0.5 * _erfc(-_arr(x) / math.sqrt(2.0))
+
+
+def gelu(x):
+    """GELU(x) = x·Φ(x), Φ the standard normal's cumulative probability (the exact form,
+    PyTorch's default): a smooth ReLU that dips to about -0.17 near x = -0.75.
+
+    >>> float(gelu(1.0).round(4))
+    0.8413
+    """
+    x = _arr(x)
+    return x * _normal_cdf(x)
+
+
+def gelu_derivative(x):
+    """GELU'(x) = Φ(x) + x·φ(x), with φ(x) = e^(-x²/2) / √(2π) the normal density."""
+    x = _arr(x)
+    density = np.exp(-0.5 * np.minimum(x * x, 1e300)) / math.sqrt(2.0 * math.pi)
+    return _normal_cdf(x) + x * density
+
+
+def silu(x):
+    """SiLU(x) = x·σ(x) (also called swish): a smooth ReLU that dips to about -0.28
+    near x = -1.28.
+
+    >>> float(silu(1.0).round(4))
+    0.7311
+    """
+    x = _arr(x)
+    return x * sigmoid(x)
+
+
+def silu_derivative(x):
+    """SiLU'(x) = σ(x)·(1 + x·(1 - σ(x))), from the product rule and σ' = σ(1 - σ)."""
+    x = _arr(x)
+    s = sigmoid(x)
+    return s * (1.0 + x * sigmoid(-x))
 
 
 def _check_temperature(temperature) -> float:

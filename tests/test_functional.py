@@ -20,6 +20,8 @@ ACTIVATIONS = {
     "elu": (F.elu, F.elu_derivative),
     "sigmoid": (F.sigmoid, F.sigmoid_derivative),
     "tanh": (F.tanh, F.tanh_derivative),
+    "gelu": (F.gelu, F.gelu_derivative),
+    "silu": (F.silu, F.silu_derivative),
 }
 
 
@@ -195,3 +197,30 @@ def test_shape_errors_say_what_was_expected():
         F.binary_cross_entropy([1.5], [1.0])
     with pytest.raises(ValueError, match="reduction must be"):
         F.mse([1.0], [1.0], reduction="avg")
+
+
+def test_gelu_and_silu_known_values_and_minimums():
+    assert F.gelu(0.0) == 0.0 and F.silu(0.0) == 0.0
+    assert F.gelu_derivative(0.0) == 0.5 and F.silu_derivative(0.0) == 0.5
+    assert F.gelu(1.0) == pytest.approx(0.8413447460685429)  # 1 · Φ(1)
+    assert F.silu(1.0) == pytest.approx(1 / (1 + np.exp(-1.0)))
+    z = np.linspace(-4, 4, 800_001)
+    assert F.gelu(z).min() == pytest.approx(-0.16997, abs=1e-5)
+    assert F.silu(z).min() == pytest.approx(-0.27846, abs=1e-5)
+    assert F.gelu(-1000.0) == 0.0 and F.gelu(1000.0) == 1000.0
+    assert F.silu(-1000.0) == 0.0 and F.silu(1000.0) == 1000.0
+
+
+def test_gelu_and_silu_agree_with_torch():
+    torch = pytest.importorskip("torch")
+    x = np.concatenate([np.linspace(-8, 8, 161), HOSTILE])
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    for ours, ours_d, theirs in [
+        (F.gelu, F.gelu_derivative, torch.nn.functional.gelu),
+        (F.silu, F.silu_derivative, torch.nn.functional.silu),
+    ]:
+        t.grad = None
+        out = theirs(t)
+        out.sum().backward()
+        np.testing.assert_allclose(ours(x), out.detach().numpy(), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(ours_d(x), t.grad.numpy(), rtol=1e-10, atol=1e-15)
