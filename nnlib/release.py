@@ -3,13 +3,15 @@
     python -m nnlib.instructor release --out DIR [--no-hints]
 
 writes a folder laid out like this repository (notebooks, README,
-requirements, ``binder/``, ``jupyter-config/``, ``docs/``, ``tests/`` and
-nnlib's source tree) without ``nnlib/solutions/``, the one package that holds
-solutions and hidden cases. In it, a learner's checks use the public cases,
-``solution(id)`` says in one sentence that solutions are not part of that
-copy, and with ``--no-hints`` every hint ladder is replaced by one sentence
-too. Publish the folder as the class's own repository (Binder links and
-nbgitpuller links then point at it).
+requirements, ``binder/``, ``jupyter-config/``, ``docs/`` and nnlib's source
+tree) without ``nnlib/solutions/``, the one package that holds solutions and
+hidden cases, and without ``tests/``, whose correct answers written in other
+styles are solutions by another name. The README's test command then runs
+every chapter notebook (nbval), with nnlib's coverage reported, not required.
+In it, a learner's checks use the public cases, ``solution(id)`` says in one
+sentence that solutions are not part of that copy, and with ``--no-hints``
+every hint ladder is replaced by one sentence too. Publish the folder as the
+class's own repository (Binder links and nbgitpuller links then point at it).
 
 The grader uses ``copy_library`` to give its sandbox the same nnlib.
 """
@@ -35,7 +37,6 @@ RELEASE_FILES = (
     "jupyter-config",
     "docs",
     "notebooks",
-    "tests",
     "tools",
     "my-work",
     "nnlib",
@@ -94,12 +95,44 @@ def strip_hints(source: str) -> str:
     return text
 
 
-_SOLUTION_SENTENCE = re.compile(r"[^.!?\n]*solution\(\s*[\"'][^)]*\)[^.!?\n]*[.!?]?[ \t]*")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?;])|(?<=[.!?;]\*)|(?<=[.!?;]\*\*))\s+")
+# "…, and `solution("05.1")` shows ours once you have tried": only that clause goes
+_SOLUTION_CLAUSE = re.compile(
+    r",?\s+and\s+`solution\([^`]*\)`\s+shows\s+ours\s+once\s+you\s+have\s+tried"
+)
 
 
 def drop_solution_prompts(text: str) -> str:
-    """Markdown without the sentences that offer ``solution(...)``."""
-    return _SOLUTION_SENTENCE.sub("", text)
+    """Markdown without the sentences that offer ``solution(...)`` (a release has none).
+
+    Sentences may run over several lines; code spans are kept whole while
+    splitting; paragraphs and list items are never merged.
+    """
+    spans: list[str] = []
+
+    def mask(m):
+        spans.append(m.group(0))
+        return f"\0{len(spans) - 1}\0"
+
+    def unmask(t: str) -> str:
+        return re.sub("\0(\\d+)\0", lambda m: spans[int(m.group(1))], t)
+
+    masked = _CODE_SPAN.sub(mask, _SOLUTION_CLAUSE.sub("", text))
+    out = []
+    for block in re.split(r"(\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s))", masked):
+        if "solution(" not in unmask(block) or block.strip() == "":
+            out.append(block)
+            continue
+        pieces = _SENTENCE_END.split(block)
+        kept = []
+        for index, piece in enumerate(pieces):
+            if "solution(" in unmask(piece):
+                continue
+            dropped_next = index + 1 < len(pieces) and "solution(" in unmask(pieces[index + 1])
+            kept.append(piece[:-1] + "." if piece.endswith(";") and dropped_next else piece)
+        out.append(" ".join(kept))
+    return unmask("".join(out))
 
 
 def _edit_notebook_prompts(path: Path) -> None:
@@ -145,6 +178,14 @@ def write_release(out: Path, *, hints: bool = True, force: bool = False) -> list
     pyproject = out / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     text = text.replace(', "nnlib.solutions"', "")
+    text = text.replace('testpaths = ["tests", "notebooks"]', 'testpaths = ["notebooks"]')
+    text = re.sub(
+        r"fail_under = \d+",
+        "# A class release has no unit tests (their right answers are solutions too):\n"
+        "# its test command runs every chapter, and coverage is reported, not required.\n"
+        "fail_under = 0",
+        text,
+    )
     pyproject.write_text(text, encoding="utf-8")
     for notebook in sorted((out / "notebooks").glob("*.ipynb")):
         _edit_notebook_prompts(notebook)
