@@ -12,6 +12,7 @@ from nnlib.chapters.ch08 import (
     valley_explorer,
 )
 from nnlib.exercises import check, get
+from nnlib.solutions import ch08 as solutions
 from tests.exercise_helpers import define, solution_of
 
 # ------------------------------------------------------------------ explorers
@@ -169,11 +170,33 @@ def test_sgd_step_reports_exceptions_with_the_case():
     assert fb.passed is False and "ZeroDivisionError" in fb.message and "case 1" in fb.message
 
 
-def test_sgd_step_agrees_with_optim_sgd_on_a_linear_layer():
-    params, grads, lr, after = ch08._nnlib_sgd_case()
-    mine = [p.copy() for p in params]
-    solution_of("08.1")(mine, grads, lr)
-    assert all(np.allclose(a, b) for a, b in zip(mine, after, strict=True))
+def test_sgd_public_cases_expect_what_the_reference_and_optim_sgd_give():
+    cases = get("08.1").cases
+    assert "Linear(3, 2)" in cases[-1]["note"]
+    assert any(p.ndim == 2 and p.shape[0] != p.shape[1] for c in cases for p in c["params"])
+    for case in cases:
+        want = solutions.sgd_reference(case["params"], case["grads"], case["lr"])
+        assert all(
+            np.allclose(a, b, rtol=1e-12, atol=0) for a, b in zip(case["want"], want, strict=True)
+        )
+        mine = [p.copy() for p in case["params"]]
+        solution_of("08.1")(mine, case["grads"], case["lr"])
+        assert all(np.allclose(a, b, rtol=1e-12, atol=0) for a, b in zip(mine, want, strict=True))
+
+
+def test_sgd_library_shortcut_is_refused():
+    def through_optim(params, grads, lr):
+        from nnlib import nn, optim
+
+        held = [nn.Parameter(p) for p in params]
+        for h, g in zip(held, grads, strict=True):
+            h.grad = g
+        optim.SGD(held, lr=lr).step()
+        for p, h in zip(params, held, strict=True):
+            p[...] = h.data
+
+    fb = check("08.1", through_optim)
+    assert fb.passed is False and "switched off" in fb.message and "sgd_step" in fb.message
 
 
 # 08.2 the edge rate
@@ -386,39 +409,78 @@ def test_training_loop_that_is_too_slow_is_told_to_vectorise(monkeypatch):
     assert fb.passed is False and "Too slow" in fb.message
 
 
+def _training_cases():
+    ex = get("08.4")
+    return [c for c in ex.grading_cases() if c["kind"] == "train"]
+
+
 def test_training_check_thresholds_leave_room_for_other_valid_shuffles():
     solution = solution_of("08.4")
-    for seed, n, d, separation, epochs, lr, batch_size, _ in ch08._TRAIN_CASES:
-        X, y = ch08.logistic_data(seed, n, d, separation)
-        best = ch08.best_logistic_loss(X, y)
-        for train_seed in range(6):
-            _, _, losses = solution(X, y, epochs, lr, batch_size, train_seed)
-            assert losses[-1] < best + ch08.TRAIN_MARGIN * 0.9
+    for case in _training_cases():
+        X, y = ch08.logistic_data(*case["data"])
+        best = solutions.best_logistic_loss(X, y)
+        assert case["want"]["best"] == pytest.approx(best, rel=1e-12)
+        args = (case["epochs"], case["lr"], case["batch_size"])
+        for train_seed in range(30):  # other valid shuffles land well inside the margin
+            _, _, losses = solution(X, y, *args, train_seed)
+            assert losses[-1] < best + ch08.TRAIN_MARGIN * 0.9, case["data"]
         assert losses[0] > best  # the threshold is not met before training
         assert np.log(2) > best + 3 * ch08.TRAIN_MARGIN  # standing still is far from enough
 
 
 def test_best_logistic_loss_is_the_minimum():
     X, y = ch08.logistic_data(11, 300, 4, 1.0)
-    best = ch08.best_logistic_loss(X, y)
+    best = solutions.best_logistic_loss(X, y)
     _, _, losses = solution_of("08.4")(X, y, 3000, 0.5, 300, 0)
     assert losses[-1] == pytest.approx(best, abs=1e-6)
 
 
-# 08.4: the exact recipe on a small case (n = 7, batch_size = 3, 3 epochs)
+# 08.4: the public literals, and the exact recipe on a small case (n = 7, batch_size = 3)
+
+
+def _close_runs(a, b, tol=1e-12):
+    return (
+        np.allclose(a["w"], b["w"], rtol=tol, atol=tol)
+        and a["b"] == pytest.approx(b["b"], rel=tol, abs=tol)
+        and np.allclose(a.get("losses", []), b.get("losses", []), rtol=tol, atol=tol)
+    )
+
+
+def test_public_training_cases_expect_what_the_reference_computes():
+    one, first, second, exact = get("08.4").cases
+    want = solutions.one_step_want(one["X"], one["y"], one["lr"])
+    assert _close_runs(one["want"], want)
+    for name, run in one["want"]["slips"].items():
+        assert np.allclose(run["w"], want["slips"][name]["w"], rtol=1e-12, atol=1e-15)
+        assert run["b"] == pytest.approx(want["slips"][name]["b"], rel=1e-12, abs=1e-15)
+    args = (exact["epochs"], exact["lr"], exact["batch_size"], exact["seed"])
+    want = solutions.exact_want(exact["X"], exact["y"], *args)
+    assert _close_runs(exact["want"], want)
+    assert set(exact["want"]["slips"]) == set(want["slips"])
+    for name, run in exact["want"]["slips"].items():
+        assert _close_runs(run, want["slips"][name]), name
+    for case in (first, second):
+        best = solutions.best_logistic_loss(*ch08.logistic_data(*case["data"]))
+        assert case["want"]["best"] == pytest.approx(best, rel=1e-12)
+
+
+def test_public_batch_sizes_are_the_reference_sizes():
+    for case in get("08.3").cases:
+        assert case["want"]["sizes"] == solutions.batch_sizes(case["n"], case["batch_size"])
 
 
 def test_reference_loop_is_the_solution_and_its_slips_differ():
-    n, d, epochs, lr, batch_size, seed = ch08._EXACT_CASE
-    assert (n, batch_size, epochs) == (7, 3, 3)
-    X, y = ch08.logistic_data(3, n, d, 1.0)
-    want = solution_of("08.4")(X, y, epochs, lr, batch_size, seed)
-    ref = ch08._reference_train(X, y, epochs, lr, batch_size, seed)
+    exact = get("08.4").cases[-1]
+    assert exact["kind"] == "exact" and exact["X"].shape == (7, 2) and exact["batch_size"] == 3
+    X, y = ch08.logistic_data(3, 7, 2, 1.0)
+    args = (exact["epochs"], exact["lr"], exact["batch_size"], exact["seed"])
+    want = solution_of("08.4")(X, y, *args)
+    ref = solutions.reference_train(X, y, *args)
     assert np.allclose(ref[0], want[0], rtol=1e-12, atol=1e-12)
     assert ref[1] == pytest.approx(want[1], abs=1e-12)
     assert np.allclose(ref[2], want[2], rtol=1e-12, atol=1e-12)
-    for slip in ("fresh rng", "drop last", "choice"):
-        other = ch08._reference_train(X, y, epochs, lr, batch_size, seed, slip=slip)
+    for slip in solutions.EXACT_SLIPS:
+        other = solutions.reference_train(X, y, *args, slip=slip)
         assert not np.allclose(other[2], ref[2], rtol=1e-9, atol=1e-9), slip
 
 
@@ -446,7 +508,7 @@ def test_training_loop_that_trains_but_breaks_the_recipe_is_caught(old, new, wor
     fn = _variant("08.4", old, new)
     X, y = ch08.logistic_data(11, 300, 4, 1.0)
     _, _, losses = fn(X, y, 20, 0.5, 16, 0)
-    assert losses[-1] < ch08.best_logistic_loss(X, y) + ch08.TRAIN_MARGIN  # it does train
+    assert losses[-1] < solutions.best_logistic_loss(X, y) + ch08.TRAIN_MARGIN  # it does train
     fb = check("08.4", fn)
     assert fb.passed is False and words in fb.message, fb.message
     assert "X of shape (7, 2)" in fb.message and "batch_size = 3" in fb.message
