@@ -287,25 +287,46 @@ def test_huber_mask_multiplication_meets_an_overflowed_square():
     assert fb.passed is False and "inf × 0 is NaN" in fb.message, fb.message
 
 
-def test_best_constants_hint_points_to_the_section_that_teaches_it():
-    assert get("06.3").hints[0].startswith("Section 3 found which constant")
+def test_best_constants_are_not_in_section_3():
+    """Section 3 shows MSE's mean and MAE's median; 06.3 asks for Huber's and a lateness
+    loss's constants, and no hint hands the number over."""
+    hints = " ".join(get("06.3").hints)
+    assert "15.75" not in hints and "63" not in hints and "percentile" not in hints
+    assert check("06.3", (30, 15)).passed is False  # section 3's answers do not pass
+
+
+def test_best_constants_are_the_minima_of_the_two_losses():
+    times = np.array([12.0, 14.0, 15.0, 17.0, 92.0])
+    cs = np.linspace(10, 40, 300_001)  # steps of 1e-4
+    huber = [F.huber(np.full(5, c), times, delta=5.0) for c in cs[::100]]
+    assert cs[::100][int(np.argmin(huber))] == pytest.approx(15.75, abs=0.01)
+    late = [np.mean(np.where(times > c, 3 * (times - c), c - times)) for c in cs[::100]]
+    assert cs[::100][int(np.argmin(late))] == pytest.approx(17.0, abs=0.01)
 
 
 @pytest.mark.parametrize(
     ("answer", "passed", "expected"),
     [
-        ((30, 15), True, "MSE picks the mean"),
-        (np.array([30.0, 15.0]), True, "MSE picks the mean"),
-        ([np.int64(30), np.float32(15)], True, "MAE picks the median"),
-        ((15, 30), False, "Swapped"),
-        ((14.5, 15), False, "mean without the 92"),
-        ((30, 30), False, "not the mean"),
-        ((30, 14), False, "median"),
-        ((25, 15), False, "mean"),
-        ("30, 15", False, "text"),
-        ((30, 15, 0), False, "shape (2,)"),
-        ((30, float("nan")), False, "finite"),
-        (30, False, "shape (2,)"),
+        ((15.75, 17), True, "Huber (δ = 5) picks 15.75"),
+        (np.array([63 / 4, 17.0]), True, "75th percentile"),
+        ([np.float32(15.75), np.int64(17)], True, "picks 17"),
+        ((17, 15.75), False, "Swapped"),
+        ((30, 17), False, "the mean, MSE's answer"),
+        ((15, 17), False, "the median, MAE's answer"),
+        ((14.5, 17), False, "the mean without the 92"),
+        ((13.25, 17), False, "pulls c up"),
+        ((15.125, 17), False, "not 2r"),
+        ((16, 17), False, "too high"),
+        ((15.75, 15), False, "a late minute costs 3"),
+        ((15.75, 14), False, "EARLY minute"),
+        ((15.75, 30), False, "grows linearly"),
+        ((15.75, 16), False, "too low"),
+        ((15.75, 92), False, "too high"),
+        ((30, 15), False, "the mean, MSE's answer"),
+        ("15.75, 17", False, "text"),
+        ((15.75, 17, 0), False, "shape (2,)"),
+        ((15.75, float("nan")), False, "finite"),
+        (15.75, False, "shape (2,)"),
     ],
 )
 def test_best_constants(answer, passed, expected):

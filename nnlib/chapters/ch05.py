@@ -483,6 +483,21 @@ def _diagnose_dense(case, got, want):
         return (
             "That has a ReLU on it: dense is only the weighted sums; the activation comes after."
         )
+    if n > 1 and _matches(got, want[:, 0]):
+        return (
+            "That is the first example's column only: X holds the whole batch, and W @ X "
+            "computes every example's column at once."
+        )
+    g = np.asarray(got, dtype=float)
+    if g.shape == want.shape:
+        same = np.isclose(g, want).all(axis=0)
+        empty = ~same & (g == 0).all(axis=0)
+        if same.any() and (same | empty).all():
+            missed = ", ".join(str(k) for k in np.flatnonzero(empty))
+            return (
+                f"Column(s) {missed} are still 0: those examples were never computed. Does a "
+                "loop stop early (range(batch - 1))?"
+            )
     return None
 
 
@@ -642,6 +657,13 @@ def _diagnose_forward(case, got, want):
                     )
         if _matches(got, want.T) and want.shape[0] != want.shape[1]:
             return "Your result is (outputs, batch): transposed. Rows must stay examples."
+        if depth > 1 and _matches(got, act(_run_layers(X, layers, act, where="none"))):
+            return (
+                "The activation ran once, at the very end. It belongs between the layers: "
+                "after every layer but the last."
+            )
+        if isinstance(got, list | tuple) and len(got) == depth:
+            return "That is a list of every layer's output: return only the last layer's."
         if depth > 1 and _matches(got, _run_layers(X, layers, act, skip_bias=True)):
             return "The biases are missing: every layer adds its b."
     except (TypeError, ValueError, FloatingPointError):
@@ -733,6 +755,33 @@ def _diagnose_count(case, got, want):
         return "The input layer has no biases: it only holds the data."
     if g == float(np.prod(sizes)):
         return "Multiply neighbouring sizes only: each layer connects to the next, not to all."
+    if len(pairs) > 1 and g in (_count_pairs(pairs[:-1]), _count_pairs(pairs[1:])):
+        return (
+            f"That leaves one layer out: {len(sizes)} sizes make {len(pairs)} layers, one per "
+            "pair of neighbours. Does a loop over range(len(sizes) - 2) stop one early?"
+        )
+    if g == sum(a * b + 1 for a, b in pairs):
+        return "Each layer has one bias per neuron (its number of outputs), not one in all."
+    if len(pairs) > 1 and g == sum(a * b for a, b in pairs) + sizes[-1]:
+        return "The hidden layers have biases too, one per neuron, not only the output layer."
+    return None
+
+
+def _count_pairs(pairs) -> int:
+    """Weights and biases of the layers given as (inputs, outputs) pairs: the judge's helper."""
+    return sum(a * b + b for a, b in pairs)
+
+
+@_never_raises
+def _explain_count_error(case, raised_error):
+    if raised_error.type in ("ValueError", "IndexError") and (
+        "unpack" in raised_error.message or "out of range" in raised_error.message
+    ):
+        return (
+            f"Here sizes holds {len(case['sizes'])} number(s). A network may have any number "
+            "of layers, even none: walk through the neighbouring pairs with a loop instead "
+            "of naming the sizes one by one."
+        )
     return None
 
 
@@ -740,7 +789,7 @@ def judge_count_parameters(cases, results) -> Feedback:
     """count_parameters(sizes) on layer-size lists from one size to five."""
     failure = first_failure(
         cases,
-        got=results,
+        got=_explain_raised(cases, results, _explain_count_error),
         agree=lambda got, want: as_int(got, "a whole number of parameters") == want,
         describe=lambda case: f"sizes = {case['sizes']}",
         diagnose=_diagnose_count,

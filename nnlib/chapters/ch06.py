@@ -337,7 +337,7 @@ def _diagnose_ce(case, got, want):
             "logits[np.arange(N), targets].",
         ),
         (
-            n > 1,
+            c > 1,
             lambda: np.mean(_lse(logits, axis=0)[targets] - true),
             "The log-sum-exp ran "
             "down the columns (axis=0, over the batch). Each example's softmax is over its own "
@@ -471,6 +471,7 @@ def _huber_variants(pred, target, delta):
         "squared threshold": np.mean(
             np.where(r**2 <= delta, 0.5 * r**2, delta * (a - 0.5 * delta))
         ),
+        "signed threshold": np.mean(np.where(r <= delta, 0.5 * r**2, delta * (a - 0.5 * delta))),
     }
 
 
@@ -492,6 +493,10 @@ _HUBER_SLIPS = {
     "sum": "That is the sum over the examples; return the mean.",
     "swapped": "The branches are swapped: squared for |r| ≤ delta, linear beyond.",
     "squared threshold": "Compare |r| with delta, not r² with delta: delta is a residual size.",
+    "signed threshold": (
+        "Compare |r| with delta, not r: a residual far below -delta lies outside the band "
+        "too, but r <= delta put it in the squared piece."
+    ),
 }
 
 
@@ -573,47 +578,108 @@ def probe_huber(huber, case):
 
 
 _TIMES = (12.0, 14.0, 15.0, 17.0, 92.0)
+_HUBER_DELTA = 5.0  #: minutes
+_LATE_COST = 3.0  #: a minute late costs three times a minute early
+
+
+def _delivery_pulls(c: float) -> dict:
+    """Each loss's mean pull ∂L/∂c on the constant c (positive: c is too high)."""
+    y = np.array(_TIMES)
+    return {
+        "huber": float(np.mean(np.clip(c - y, -_HUBER_DELTA, _HUBER_DELTA))),
+        "late": float(np.mean(np.where(y > c, -_LATE_COST, 1.0))),
+    }
+
+
+def _huber_named(c: float):
+    """What a wrong Huber constant is, when it is a known slip (None otherwise)."""
+    y = np.array(_TIMES)
+    near = y[:-1]
+    slips = {
+        float(np.mean(y)): "the mean, MSE's answer: Huber caps the 92's pull at δ = 5",
+        float(np.median(y)): (
+            "the median, MAE's answer: within δ of c Huber pulls like MSE, with c - y, so the "
+            "near values' distances count, not just their order"
+        ),
+        float(np.mean(near)): ("the mean without the 92: the 92 still pulls, with -δ = -5, not 0"),
+        float((near.sum() - _HUBER_DELTA) / 4): (
+            "with the 92 pulling c down: it lies above c, so its capped pull -5 pulls c up"
+        ),
+        float((2 * near.sum() + _HUBER_DELTA) / 8): (
+            "with the pull 2(c - y) inside the band: Huber's ½r² has the slope r, not 2r"
+        ),
+    }
+    return next((text for value, text in slips.items() if close(c, value)), None)
+
+
+def _late_named(c: float):
+    """What a wrong lateness constant is, when it is a known slip (None otherwise)."""
+    y = np.array(_TIMES)
+    slips = {
+        float(np.median(y)): (
+            "the median, the answer when early and late cost the same: here a late minute costs 3"
+        ),
+        14.0: "the answer when an EARLY minute costs 3: here lateness is the expensive side",
+        float(np.mean(y)): "the mean, MSE's answer: this loss grows linearly, like MAE",
+    }
+    return next((text for value, text in slips.items() if close(c, value)), None)
 
 
 @exercise(
     "06.3",
-    title="which constant each loss picks",
+    title="the constant two other losses pick",
     kind="value",
     answers="best_constants",
-    placeholder="best_constants = ...  # your answer: a pair (c for MSE, c for MAE)",
+    placeholder="best_constants = ...  # your answer: a pair (c for Huber, c for lateness)",
     hints=(
-        "Section 3 found which constant each loss picks: one is an average you know, the "
-        "other the middle value.",
-        "MSE is smallest at the mean of the values; MAE at their median (the middle one once "
-        "sorted).",
-        "The mean is (12 + 14 + 15 + 17 + 92) / 5; the median of five sorted values is the third.",
+        "Use section 3's idea: at the best c the pulls, each delivery's ∂L/∂c, add up to 0. "
+        "Write each delivery's pull as a function of c, for each loss.",
+        "Huber, δ = 5: guess that 12, 14, 15 and 17 lie within 5 of c and 92 does not. Their "
+        "pulls are c - 12, c - 14, c - 15 and c - 17; the 92's is capped at -5. Add them, "
+        "solve for c, then check that the guess holds.",
+        "Lateness: a delivery earlier than c (y < c) pulls with +1, a later one (y > c) with "
+        "-3. Put c between two neighbouring times, count, and find where the sum of the "
+        "pulls changes sign: that value is the best c.",
     ),
 )
 def check_best_constants(best_constants) -> Feedback:
-    """(mean, median) of the delivery times: the constants MSE and MAE pick."""
-    c_mse, c_mae = as_array(best_constants, (2,), "a pair (c for MSE, c for MAE)")
-    mean, median = float(np.mean(_TIMES)), float(np.median(_TIMES))
-    if close(c_mse, mean) and close(c_mae, median):
+    """The best constants of two losses section 3 did not try: Huber (δ = 5) and a loss that
+    charges a minute late 3 times a minute early; found by balancing the pulls."""
+    c_huber, c_late = as_array(best_constants, (2,), "a pair (c for Huber, c for lateness)")
+    right_huber = abs(_delivery_pulls(c_huber)["huber"]) < 1e-9
+    # the lateness loss is piecewise linear: its minimum is where the mean pull changes sign
+    below, above = _delivery_pulls(c_late - 1e-9)["late"], _delivery_pulls(c_late + 1e-9)["late"]
+    right_late = below < 0 < above
+    if right_huber and right_late:
         return correct(
-            f"MSE picks the mean, {mean:g} minutes, dragged up by the 92; MAE picks the median, "
-            f"{median:g}, which ignores how far the 92 is. Same data, different loss, a "
-            "different answer: the loss decides what “best” means."
+            f"Huber (δ = 5) picks {c_huber:g}: the four near deliveries pull like MSE, with "
+            "c - y, and the 92 with only -5, so 4c - 58 - 5 = 0. The lateness loss picks "
+            f"{c_late:g}, the 75th percentile of the times: a late minute costs 3 early ones, so "
+            "c climbs until the +1 pulls of the times below it outweigh the -3 pulls of those "
+            "above. "
+            "Same five times, four losses, four answers (30, 15, 15.75, 17): the loss says "
+            "what “best” means."
         )
-    if close(c_mse, median) and close(c_mae, mean):
-        return wrong("Swapped: squaring errors leads to the mean; absolute errors to the median.")
-    clean = float(np.mean(_TIMES[:-1]))
-    if close(c_mse, clean):
+    if not right_huber and not right_late and abs(_delivery_pulls(c_late)["huber"]) < 1e-9:
+        return wrong("Swapped: the pair is (c for Huber, c for lateness).")
+    if not right_huber:
+        named = _huber_named(c_huber)
+        if named:
+            return wrong(f"c for Huber: {c_huber:g} is {named}.")
+        pull = _delivery_pulls(c_huber)["huber"]
+        side = "too high: the pulls push it down" if pull > 0 else "too low: the pulls push it up"
         return wrong(
-            f"{clean:g} is the mean without the 92. The loss counts every value, the outlier too."
+            f"c for Huber: at {c_huber:g} the mean pull is {pull:+.3g}, not 0, so c is {side}."
         )
-    if close(c_mae, mean):
-        return wrong(
-            "The MAE's best constant is not the mean: moving c towards the middle value lowers "
-            "the sum of |errors| until as many values lie above c as below."
-        )
-    if not close(c_mse, mean):
-        return wrong(f"c for MSE: {c_mse:g} is not it. MSE is smallest at the mean.")
-    return wrong(f"c for MAE: {c_mae:g} is not it. MAE is smallest at the median.")
+    named = _late_named(c_late)
+    if named:
+        return wrong(f"c for lateness: {c_late:g} is {named}.")
+    pull = _delivery_pulls(c_late)["late"]
+    side = "too high" if pull > 0 else "too low"
+    return wrong(
+        f"c for lateness: at {c_late:g} the mean pull is {pull:+.3g}, so c is {side}. Each "
+        "time below c pulls with +1, each time above with -3."
+    )
 
 
 @exercise(

@@ -31,7 +31,13 @@ def huber(pred, target, delta):
     per_example = np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5 * delta))
     return np.mean(per_example)
 ''',
-    "06.3": "best_constants = (30.0, 15.0)  # the mean, pulled by 92, and the median",
+    "06.3": """
+# Huber, δ = 5: 12, 14, 15, 17 within 5 of c pull with c - y, the 92 with -5:
+# (c - 12) + (c - 14) + (c - 15) + (c - 17) - 5 = 0, so 4c = 63
+# Lateness: between 15 and 17 the pulls are 3·(+1) + 2·(-3) < 0 (c too low), between
+# 17 and 92 they are 4·(+1) + 1·(-3) > 0 (c too high): the balance is at 17
+best_constants = (63 / 4, 17.0)
+""",
     "06.4": "likelihood = math.exp(-20 * 0.35)  # the total NLL is 20 × 0.35 = 7",
 }
 
