@@ -116,15 +116,15 @@ def _scalar_namespace(*exercise_ids, edits=()):
     return ns
 
 
-def _answer(ex_id, ns):
-    return ns[get(ex_id).answers[0]]
+def _answers(ex_id, ns):
+    return [ns[name] for name in get(ex_id).answers]
 
 
-def _placeholder(ex_id):
+def _placeholders(ex_id):
     ns = {"np": np, "math": math}
     exec(SCALAR_SKELETON, ns)
     exec(get(ex_id).placeholder, ns)
-    return _answer(ex_id, ns)
+    return _answers(ex_id, ns)
 
 
 SCALAR_EXERCISES = ["07.1", "07.2", "07.3", "07.4"]
@@ -150,8 +150,8 @@ def test_the_companion_holds_no_solution():
 
 @pytest.mark.parametrize("ex_id", SCALAR_EXERCISES)
 def test_scalar_solutions_pass_and_placeholders_are_not_done(ex_id):
-    assert check(ex_id, _answer(ex_id, _scalar_namespace(ex_id))).passed is True
-    fb = check(ex_id, _placeholder(ex_id))
+    assert check(ex_id, *_answers(ex_id, _scalar_namespace(ex_id))).passed is True
+    fb = check(ex_id, *_placeholders(ex_id))
     assert fb.passed is None and "NotImplementedError" in fb.message
 
 
@@ -159,8 +159,8 @@ def test_each_scalar_function_is_checked_on_its_own():
     # 07.1 done, 07.2 not: Correct and Not done yet, side by side
     ns = _scalar_namespace("07.1")
     exec(get("07.2").placeholder, ns)
-    assert check("07.1", ns["add"]).passed is True
-    assert check("07.2", ns["mul"]).passed is None
+    assert check("07.1", *_answers("07.1", ns)).passed is True
+    assert check("07.2", *_answers("07.2", ns)).passed is None
     # backward alone passes while +, * and tanh are still placeholders
     ns = _scalar_namespace("07.4")
     for ex_id in ("07.1", "07.2", "07.3"):
@@ -173,11 +173,11 @@ def test_each_scalar_function_is_checked_on_its_own():
 def test_the_check_leaves_the_learners_name_scalar_alone():
     ns = _scalar_namespace("07.1")
     before = ns["Scalar"]
-    check("07.1", ns["add"])
+    check("07.1", *_answers("07.1", ns))
     assert ns["Scalar"] is before
     bare = {"np": np, "math": math}
     exec(get("07.1").solution, bare)
-    assert check("07.1", bare["add"]).passed is True and "Scalar" not in bare
+    assert check("07.1", *_answers("07.1", bare)).passed is True and "Scalar" not in bare
 
 
 def test_the_whole_scalar_works_end_to_end():
@@ -186,10 +186,10 @@ def test_the_whole_scalar_works_end_to_end():
     ns = _scalar_namespace(*SCALAR_EXERCISES)
     S = ns["Scalar"]
     a, b, c = S(0.8), S(-0.6), S(1.5)
-    L = ((a * b + c).tanh() * a + b) * c
+    L = ((a * b + c).tanh() * a - b) ** 2 * (-c).relu() + (c - a).relu() * b
     L.backward()
     va, vb, vc = Value(0.8), Value(-0.6), Value(1.5)
-    VL = ((va * vb + vc).tanh() * va + vb) * vc
+    VL = ((va * vb + vc).tanh() * va - vb) ** 2 * (-vc).relu() + (vc - va).relu() * vb
     VL.backward()
     assert np.allclose([a.grad, b.grad, c.grad], [va.grad, vb.grad, vc.grad], rtol=1e-12)
 
@@ -285,7 +285,7 @@ def test_a_second_backward_through_the_learners_scalar_gives_3b_as_the_chapter_w
     ],
 )
 def test_scalar_slips_get_their_diagnosis(ex_id, edits, words):
-    fb = check(ex_id, _answer(ex_id, _scalar_namespace(ex_id, edits=edits)))
+    fb = check(ex_id, *_answers(ex_id, _scalar_namespace(ex_id, edits=edits)))
     words = (words,) if isinstance(words, str) else words
     assert fb.passed is False and all(w in fb.message for w in words), fb.message
     assert "Traceback" not in fb.message
@@ -367,7 +367,9 @@ def test_backward_order_is_checked_as_a_property_even_when_the_numbers_agree():
 @pytest.mark.parametrize("ex_id", SCALAR_EXERCISES)
 @pytest.mark.parametrize("answer", [True, "add", "Scalar"])
 def test_scalar_checks_want_a_function(ex_id, answer):
-    fb = check(ex_id, answer if answer != "Scalar" else _scalar_namespace()["Scalar"])
+    wrong_kind = answer if answer != "Scalar" else _scalar_namespace()["Scalar"]
+    others = _answers(ex_id, _scalar_namespace(ex_id))[1:]
+    fb = check(ex_id, wrong_kind, *others)
     assert fb.passed is False and "Expected a function" in fb.message
 
 
@@ -662,3 +664,22 @@ def test_pytorch_frees_the_graph_and_keeps_160000_numbers_for_the_wide_net():
         model(torch.randn(32, 1000)).sum()
     activations = sum(n for n, shape in saved.values() if shape == (32, 1000))
     assert activations == 160_000
+
+
+# ------------------------------------------------------------- the payoff: training
+
+
+def test_training_uses_the_learners_scalar_only_when_every_check_passes():
+    assert ch07.unfinished(_scalar_namespace(*SCALAR_EXERCISES)) == []
+    ns = _scalar_namespace("07.1", "07.4")
+    for ex_id in ("07.2", "07.3"):
+        exec(get(ex_id).placeholder, ns)
+    assert ch07.unfinished(ns) == ["07.2", "07.3"]
+    assert ch07.unfinished({}) == SCALAR_EXERCISES
+
+
+def test_the_notebook_trains_with_the_learners_scalar_and_compares_with_value():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert "ch07.unfinished(globals())" in code and "Number = Value" in code
+    assert "train(Number, " in code and "train(Value, " in code and "gap <= 1e-12" in code

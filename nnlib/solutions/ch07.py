@@ -33,6 +33,23 @@ def add(self, other):
 
     out._backward = _backward
     return out
+
+
+def neg(self):
+    """-self as a new Scalar with one input. Local derivative: -1."""
+    out = Scalar(-self.data, (self,), "neg")
+
+    def _backward():
+        self.grad += -1.0 * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def sub(self, other):
+    """self - other as a new Scalar. Local derivatives: 1 with respect to self, -1 with
+    respect to other. (Built from add and neg, or directly: both are right.)"""
+    return self + (-other)
 ''',
     "07.2": '''
 def mul(self, other):
@@ -48,6 +65,18 @@ def mul(self, other):
 
     out._backward = _backward
     return out
+
+
+def power(self, n):
+    """self ** n as a new Scalar with one input; n is a plain number (int or float),
+    not a Scalar. Local derivative: n·x^(n-1), with x = self.data."""
+    out = Scalar(self.data**n, (self,), f"**{n}")
+
+    def _backward():
+        self.grad += n * self.data ** (n - 1) * out.grad
+
+    out._backward = _backward
+    return out
 ''',
     "07.3": '''
 def tanh(self):
@@ -60,6 +89,20 @@ def tanh(self):
 
     def _backward():
         self.grad += (1 - t**2) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def relu(self):
+    """max(self, 0) as a new Scalar with one input.
+
+    Local derivative: 1 where x > 0, and 0 elsewhere.
+    """
+    out = Scalar(max(self.data, 0.0), (self,), "relu")
+
+    def _backward():
+        self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
 
     out._backward = _backward
     return out
@@ -138,7 +181,31 @@ def ce_reference(logits, labels, class_weights) -> np.ndarray:
 
 
 def _hidden_ops(op: str) -> list[dict]:
-    if op == "tanh":
+    if op == "neg":
+        cases = [
+            _op_case(op, 1e300, g=-0.5, pre=(2.0,)),
+            _op_case(op, -7.0, g=3.0),
+            _op_case(op, 0.0, g=1.5, pre=(-0.25,)),
+            _op_case(op, 2.5, g=-1.0),
+        ]
+    elif op == "**":
+        cases = [
+            _op_case(op, 0.5, 3, g=2.0, pre=(1.0,)),
+            _op_case(op, 9.0, -0.5, g=-1.0),
+            _op_case(op, -3.0, 2, g=0.5),
+            _op_case(op, 1.5, 1, g=4.0, pre=(-2.0,)),
+            _op_case(op, 2.0, 10),
+            _op_case(op, 0.0, 2, g=3.0),
+        ]
+    elif op == "relu":
+        cases = [
+            _op_case(op, -1e-9, g=5.0, pre=(1.0,)),
+            _op_case(op, 1e-9, g=5.0, pre=(1.0,)),
+            _op_case(op, -400.0, g=-2.0),
+            _op_case(op, 250.0, g=-0.5, pre=(0.5,)),
+            _op_case(op, 7.0, g=0.0),
+        ]
+    elif op == "tanh":
         cases = [
             _op_case(op, -400.0, g=0.5),
             _op_case(op, 720.0, g=-1.0, pre=(0.5,)),  # e^720 and cosh(720) overflow
@@ -232,9 +299,9 @@ def _hidden_ce() -> list[dict]:
 
 
 HIDDEN = {
-    "07.1": _hidden_ops("+"),
-    "07.2": _hidden_ops("*"),
-    "07.3": _hidden_ops("tanh"),
+    "07.1": _hidden_ops("+") + _hidden_ops("neg") + _hidden_ops("-"),
+    "07.2": _hidden_ops("*") + _hidden_ops("**"),
+    "07.3": _hidden_ops("tanh") + _hidden_ops("relu"),
     "07.4": _hidden_backward(),
     "07.5": _hidden_linear(),
     "07.6": _hidden_ce(),
