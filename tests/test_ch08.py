@@ -234,6 +234,10 @@ def test_edge_rate_just_above_diverges(answer):
         (2 / 3, "Differentiate first"),
         (2.0, "f'' = 1"),
         (0.5, "already diverges"),
+        (6.0, "f'' itself"),
+        (3.0, "coefficient of x²"),
+        (1 / 12, "1 / (2f'')"),
+        (0.1667, "best rate, not the edge"),
         (-1 / 3, "positive"),
         (0.25, "is not it"),
         (0.25, "still converges"),
@@ -447,7 +451,10 @@ def _close_runs(a, b, tol=1e-12):
 
 
 def test_public_training_cases_expect_what_the_reference_computes():
-    one, first, second, exact = get("08.4").cases
+    one, first, second, exact, huge = get("08.4").cases
+    args = (huge["epochs"], huge["lr"], huge["batch_size"], huge["seed"])
+    assert _close_runs(huge["want"], solutions.exact_want(huge["X"], huge["y"], *args))
+    assert np.abs(huge["X"]).max() >= 100
     want = solutions.one_step_want(one["X"], one["y"], one["lr"])
     assert _close_runs(one["want"], want)
     for name, run in one["want"]["slips"].items():
@@ -470,7 +477,7 @@ def test_public_batch_sizes_are_the_reference_sizes():
 
 
 def test_reference_loop_is_the_solution_and_its_slips_differ():
-    exact = get("08.4").cases[-1]
+    exact = get("08.4").cases[3]
     assert exact["kind"] == "exact" and exact["X"].shape == (7, 2) and exact["batch_size"] == 3
     X, y = ch08.logistic_data(3, 7, 2, 1.0)
     args = (exact["epochs"], exact["lr"], exact["batch_size"], exact["seed"])
@@ -515,23 +522,59 @@ def test_training_loop_that_trains_but_breaks_the_recipe_is_caught(old, new, wor
     assert "expected: w = " in fb.message and "got:      w = " in fb.message
 
 
-def test_training_loop_exact_case_tolerates_another_valid_sigmoid_and_loss():
-    def train(X, y, epochs, lr, batch_size, seed):
-        rng = np.random.default_rng(seed)
-        n, d = X.shape
-        w, b, losses = np.zeros(d), 0.0, []
-        for _ in range(epochs):
-            order = rng.permutation(n)
-            for start in range(0, n, batch_size):
-                idx = order[start : start + batch_size]
-                p = 0.5 * (1 + np.tanh((X[idx] @ w + b) / 2))
-                w = w - lr * np.mean(X[idx] * (p - y[idx])[:, None], axis=0)
-                b = b - lr * np.sum(p - y[idx]) / len(idx)
-            p = 1 / (1 + np.exp(-(X @ w + b)))
-            losses.append(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-        return w, b, losses
+def _other_style(sigmoid: str, loss: str):
+    source = f"""
+def train(X, y, epochs, lr, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    n, d = X.shape
+    w, b, losses = np.zeros(d), 0.0, []
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            z = X[idx] @ w + b
+            p = {sigmoid}
+            w = w - lr * np.mean(X[idx] * (p - y[idx])[:, None], axis=0)
+            b = b - lr * np.sum(p - y[idx]) / len(idx)
+        z = X @ w + b
+        p = 1 / (1 + np.exp(-z))
+        losses.append({loss})
+    return w, b, losses
+"""
+    return define(source, "train")
 
-    assert check("08.4", train).passed is True
+
+def test_training_loop_tolerates_another_valid_sigmoid_and_stable_loss():
+    tanh = "0.5 * (1 + np.tanh(z / 2))"
+    stable = "np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))"
+    assert check("08.4", _other_style(tanh, stable)).passed is True
+
+
+@pytest.mark.parametrize(
+    "sigmoid, loss, words",
+    [
+        (  # the textbook formula: log(0) once p rounds to 0 or 1
+            "1 / (1 + np.exp(-z))",
+            "-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))",
+            "log(0)",
+        ),
+        (  # e^z / (1 + e^z): inf / inf for large z
+            "np.exp(z) / (1 + np.exp(z))",
+            "np.mean(np.logaddexp(0, z) - y * z)",
+            "overflows",
+        ),
+        (  # clipped p: finite, but not the cross-entropy any more
+            "1 / (1 + np.exp(-z))",
+            "-np.mean(y * np.log(np.clip(p, 1e-12, 1 - 1e-12)) + (1 - y) * "
+            "np.log(np.clip(1 - p, 1e-12, 1)))",
+            "clipping p",
+        ),
+    ],
+)
+def test_training_loop_loss_must_stay_finite_for_large_features(sigmoid, loss, words):
+    fb = check("08.4", _other_style(sigmoid, loss))
+    assert fb.passed is False and words in fb.message, fb.message
+    assert "X of shape (5, 2)" in fb.message
 
 
 def test_playground_rates_the_notebook_suggests_behave_as_it_says():

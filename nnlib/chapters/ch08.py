@@ -479,6 +479,11 @@ def check_edge_rate(edge_rate) -> Feedback:
         "Differentiate first: the factor is 1 - 6α.",
         2.0: "2 is 2 / f'' with f'' = 1. Here f'(x) = 6x - 6, so f'' = 6.",
         0.5: "At α = 1/2 the factor 1 - 6α is -2: descent already diverges. The edge is lower.",
+        6.0: "6 is f'' itself, the curvature. The edge is 2 / f'': where 1 - 6α reaches -1.",
+        3.0: "3 is the coefficient of x². The curvature is f'' = 2·3 = 6, and the edge is "
+        "2 / f''.",
+        1 / 12: "1/12 is 1 / (2f''). Write one step: the distance to the minimum is multiplied "
+        "by 1 - 6α, and the edge is where that factor reaches -1.",
     }
     for value, words in slips.items():
         if close(a, value, rel=0.015, abs_tol=0):
@@ -786,6 +791,16 @@ def _unpack(result, d: int, where: str):
     return w, b, losses
 
 
+def _not_finite(result) -> bool:
+    """True when what train returned holds NaN or infinity (in w, b or losses)."""
+    if not isinstance(result, tuple | list) or len(result) != 3:
+        return False
+    try:
+        return not all(np.all(np.isfinite(np.asarray(part, dtype=float))) for part in result)
+    except (TypeError, ValueError):
+        return False
+
+
 def _last(losses, k: int = 4) -> str:
     return ", ".join(f"{v:.4f}" for v in losses[-k:])
 
@@ -934,11 +949,26 @@ def _exact_failure(case, got) -> str | None:
     """A small run compared with the reference to 1e-9, slips recognised from want["slips"]."""
     where = _train_where(case)
     X, _ = _train_inputs(case)
+    if _not_finite(got["result"]):
+        return (
+            f"On {where} your w, b or losses hold NaN or infinity. Where z = X·w + b reaches "
+            "hundreds, σ(z) rounds to exactly 0 or 1: then log(p) or log(1 - p) is log(0), and "
+            "e^z overflows. Take p = 1 / (1 + np.exp(-z)) and compute the loss from z: "
+            "np.mean(np.logaddexp(0, z) - y * z)."
+        )
     w, b, losses = _unpack(got["result"], X.shape[1], where)
     want = case["want"]
     if _same_run(w, b, losses, want):
         return None
     n, bs = len(X), case["batch_size"]
+    if _same_run(w, b, want["losses"], want) and len(losses) == len(want["losses"]):
+        return (
+            f"On {where} w and b are right, but the losses are not: expected "
+            f"{np.array2string(np.asarray(want['losses']), precision=6)}, got "
+            f"{np.array2string(np.asarray(losses), precision=6)}. Record the mean cross-entropy "
+            "over all of X after each epoch, computed from z = X·w + b "
+            "(np.logaddexp(0, z) - y * z): clipping p changes it where p rounds to 0 or 1."
+        )
     why = next(
         (
             _EXACT_SLIP_WORDS[name].format(n=n, bs=bs, rest=n % bs)
@@ -997,6 +1027,8 @@ def _public_train_cases() -> list[dict]:
         _train_case((11, 300, 4, 1.0), 20, 0.1, 16, 0, want={"best": _TRAIN_BEST[0]}),
         _train_case((12, 150, 2, 1.2), 40, 0.5, 32, 5, want={"best": _TRAIN_BEST[1]}),
         _exact_case(X7, y7, 3, 0.5, 3, 4, want=_EXACT_WANT),
+        # features in the hundreds: σ(z) rounds to 0 or 1, and a loss from log(p) is not finite
+        _exact_case(_HUGE_X, [1.0, 0, 1, 0, 0], 2, 0.1, 2, 0, want=_HUGE_WANT),
     ]
 
 
@@ -1050,6 +1082,8 @@ _EXACT_WANT = {
         },
     },
 }
+_HUGE_X = [[300.0, -200.0], [-150.0, 400.0], [250.0, 120.0], [-380.0, -90.0], [60.0, -310.0]]
+_HUGE_WANT = {"w": [16.75, 16.25], "b": 0.0, "losses": [190.51, 797.5]}
 #: The lowest mean cross-entropy a linear classifier reaches on each public data set.
 _TRAIN_BEST = (0.33630229221099256, 0.30524635849611303)
 
@@ -1068,7 +1102,8 @@ def train(X, y, epochs, lr, batch_size, seed):
     (keep the last, smaller one); for each mini-batch, in that order:
         p = σ(X_b·w + b),  w ← w - lr·X_bᵀ(p - y_b)/m,  b ← b - lr·mean(p - y_b)
     where m is the batch's size. After each epoch, append the mean
-    cross-entropy over the whole of X to losses. Return w, b, losses.
+    cross-entropy over the whole of X to losses, computed from z = X·w + b so
+    that it stays finite when p rounds to 0 or 1. Return w, b, losses.
     """
     raise NotImplementedError("write the body of train")
 ''',

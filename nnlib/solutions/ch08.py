@@ -49,7 +49,8 @@ def train(X, y, epochs, lr, batch_size, seed):
     (keep the last, smaller one); for each mini-batch, in that order:
         p = σ(X_b·w + b),  w ← w - lr·X_bᵀ(p - y_b)/m,  b ← b - lr·mean(p - y_b)
     where m is the batch's size. After each epoch, append the mean
-    cross-entropy over the whole of X to losses. Return w, b, losses.
+    cross-entropy over the whole of X to losses, computed from z = X·w + b so
+    that it stays finite when p rounds to 0 or 1. Return w, b, losses.
     """
     rng = np.random.default_rng(seed)
     n, d = X.shape
@@ -214,6 +215,10 @@ def _hidden_train() -> list[dict]:
         y = np.array([0.0, 1.0] * n)[:n]
         cases.append(_exact_case(X, y, epochs, lr, bs, seed,
                                  want=exact_want(X, y, epochs, lr, bs, seed)))  # fmt: skip
+    # features in the thousands: z reaches millions, σ(z) is exactly 0 or 1
+    X = g.normal(0, 1000, (6, 3)).round(0)
+    y = np.array([1.0, 1, 0, 0, 1, 0])
+    cases.append(_exact_case(X, y, 3, 0.05, 4, 5, want=exact_want(X, y, 3, 0.05, 4, 5)))
     # real training on data sets the public cases do not use: other widths, one example per
     # step
     for data, epochs, lr, bs, seed in [
