@@ -181,10 +181,10 @@ def _why_not_finite(message: str) -> str:
         )
     if "invalid" in message:
         return (
-            "nan from 0/0 (or inf/inf): when every exponent is below about -745, every e^z "
-            "underflows to exactly 0 and so does their sum, an underflow, not an overflow "
-            "(inf/inf comes from an overflow). Shift the scores so that the largest exponent "
-            "is 0: e^0 = 1 keeps the sum at least 1"
+            "nan, which a division 0/0 gives: when every exponent is below about -745, every "
+            "e^z underflows to exactly 0, and so does their sum. That is an underflow, not an "
+            "overflow. Shift the scores so that the largest exponent is 0: e^0 = 1 keeps the "
+            "sum at least 1"
         )
     if "divide by zero" in message:
         return (
