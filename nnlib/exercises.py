@@ -865,20 +865,19 @@ def check(id: str, *answers) -> Feedback:
     return get(id).run(*answers)
 
 
-def require(id: str, *answers, hidden: Sequence | None = None) -> Feedback:
+def require(id: str, *answers, hidden: Sequence | None = None) -> None:
     """Like ``check``, but raise AssertionError unless the answer passes (graded cells).
 
-    ``hidden``: more cases (with their expected values) to judge on as well,
-    as nbgrader's hidden tests pass them.
+    ``hidden``: more cases (with their expected values) to judge on as well, as
+    nbgrader's hidden tests pass them. On success it prints one line and returns None,
+    so that an autograder reads no score from the cell's output.
     """
-    from IPython.display import display
-
     ex = get(id)
     fb = ex.run(*answers)
     if fb.passed is True and hidden and ex.kind == "code" and ex.probe is not None:
-        fb = ex.judge(list(hidden), ex.results(answers, list(hidden)))
-    display(fb)
-    return fb.assert_passed()
+        fb = ex.judge(list(hidden), ex.results(answers, without_wants(list(hidden))))
+    fb.assert_passed()
+    print(f"{fb.word}: exercise {id}")
 
 
 class _Markdownish:

@@ -31,6 +31,7 @@ is given, and checks everything before it writes anything.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import shutil
 import sys
@@ -158,20 +159,121 @@ def solved_version(nb: dict, name: str) -> dict:
     return out
 
 
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+
+def _functions(tree: ast.AST) -> dict[str, ast.FunctionDef]:
+    """Every function and method of a module, by its qualified name (``Scalar.backward``)."""
+    found: dict[str, ast.FunctionDef] = {}
+
+    def walk(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                found[prefix + child.name] = child
+                walk(child, prefix + child.name + ".")
+            elif isinstance(child, ast.ClassDef):
+                walk(child, prefix + child.name + ".")
+
+    walk(tree, "")
+    return found
+
+
+def solution_region(placeholder: str, solution: str) -> str:
+    """The answer cell of an nbgrader source notebook: the placeholder as the learner gets
+    it (signature, docstring, lines around it), with each ``raise NotImplementedError``
+    replaced by our code for that function between nbgrader's solution markers; nbgrader
+    turns each region back into a stub, so the signature and docstring survive.
+
+    Where the placeholder has no such line (a value to fill in), the placeholder is kept
+    as a comment above a region holding the whole solution.
+    """
+    lines = placeholder.rstrip("\n").splitlines()
+    try:
+        ours, theirs = ast.parse(solution), ast.parse(placeholder)
+    except SyntaxError:
+        ours = theirs = None
+    solved = _functions(ours) if ours else {}
+    regions = []
+    for name, fn in (_functions(theirs) if theirs else {}).items():
+        raises = [
+            stmt for stmt in fn.body
+            if isinstance(stmt, ast.Raise) and "NotImplementedError" in ast.unparse(stmt)
+        ]  # fmt: skip
+        if len(raises) != 1 or name not in solved:
+            continue
+        body = solved[name].body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # its docstring: the placeholder has it already
+        if not body:
+            continue
+        code = solution.splitlines()[body[0].lineno - 1 : body[-1].end_lineno]
+        regions.append((raises[0].lineno, raises[0].end_lineno, raises[0].col_offset, code))
+    if regions and ours and theirs:  # our code outside those functions must be there too
+        given = {ast.dump(stmt) for stmt in theirs.body}
+        defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        if any(not isinstance(st, defs) and ast.dump(st) not in given for st in ours.body):
+            regions = []
+    if not regions:
+        commented = "\n".join("# " + line if line else "#" for line in lines)
+        return f"{commented}\n{BEGIN}\n{solution.rstrip()}\n{END}\n"
+    for start, end, col, code in sorted(regions, reverse=True):
+        indent = " " * col
+        lines[start - 1 : end] = [indent + BEGIN, *code, indent + END]
+    return "\n".join(lines) + "\n"
+
+
+def _hidden_block(ex) -> str:
+    """nbgrader's hidden tests for ``ex``: its hidden cases, with their expected values."""
+    import base64
+    import pickle
+
+    if ex.kind != "code" or not ex.hidden:
+        return ""
+    blob = base64.b64encode(pickle.dumps(ex.hidden)).decode()
+    width = 88
+    wrapped = "\n".join(f'    "{blob[i : i + width]}"' for i in range(0, len(blob), width))
+    return (
+        f"{HIDDEN_BEGIN}\n"
+        "import base64 as _b64, pickle as _pickle\n"
+        f"_hidden = _pickle.loads(_b64.b64decode(\n{wrapped}\n))\n"
+        f'require("{ex.id}", {", ".join(ex.answers)}, hidden=_hidden)\n'
+        f"{HIDDEN_END}\n"
+    )
+
+
+# Re-imported afresh in every test cell, so that patching nnlib in the notebook (say,
+# `nnlib.exercises.require = lambda *a: None`) does not reach the test.
+_FRESH_IMPORT = """\
+import sys as _sys
+for _name in [n for n in _sys.modules if n == "nnlib" or n.startswith("nnlib.")]:
+    del _sys.modules[_name]
+from nnlib.exercises import require
+"""
+
+
 def nbgrader_version(nb: dict, name: str) -> dict:
-    """An nbgrader source notebook: solutions between the markers, checks as graded tests."""
+    """An nbgrader source notebook: our code between nbgrader's solution markers inside
+    the placeholder (so the release keeps signatures and docstrings), each check a
+    graded test cell with the hidden cases inside nbgrader's hidden-test markers, and
+    no sentence offering solution() (students of an nbgrader class have none)."""
+    from nnlib.release import drop_solution_prompts
+
     _, exercises, cells = _exercises_of(nb, name)
     out = _clean(nb)
+    for cell in out["cells"]:
+        if cell["cell_type"] == "markdown":
+            _set_source(cell, drop_solution_prompts(_source(cell)))
     for ex in exercises:
         answer = out["cells"][cells[ex.id]["answer"]]
-        _set_source(answer, f"{BEGIN}\n{ex.solution}{END}\n")
+        _set_source(answer, solution_region(ex.placeholder, ex.solution))
         answer["metadata"].update(answer_metadata(ex.id))
         test = out["cells"][cells[ex.id]["check"]]
         _set_source(
             test,
             "# Autograded: passes only when the check says Correct.\n"
-            "from nnlib.exercises import require\n\n"
-            f'require("{ex.id}", {", ".join(ex.answers)})\n',
+            + _FRESH_IMPORT
+            + f'\nrequire("{ex.id}", {", ".join(ex.answers)})\n'
+            + _hidden_block(ex),
         )
         test["metadata"]["nbgrader"] = {
             "grade": True, "grade_id": _grade_id(ex.id, "check"), "locked": True,
@@ -285,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     rel = sub.add_parser("release", help="write the course for a class: no solutions")
     rel.add_argument("--out", type=Path, required=True, help="folder to write (must not exist)")
     rel.add_argument("--no-hints", action="store_true", help="leave the hints out as well")
+    rel.add_argument("--repository", help="owner/name of the class's repository (launch links)")
     rel.add_argument("--force", action="store_true", help="replace --out if it exists")
     sy = sub.add_parser("sync", help="authors: rewrite answer/check cells from nnlib")
     sy.add_argument("source", type=Path, help="the notebooks folder")
@@ -302,7 +405,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "release":
             from nnlib.release import write_release
 
-            write_release(args.out, hints=not args.no_hints, force=args.force)
+            write_release(
+                args.out, hints=not args.no_hints, force=args.force, repository=args.repository
+            )
             print(f"wrote the class release to {args.out} (no solutions, no hidden cases"
                   + (", no hints)" if args.no_hints else ")"))  # fmt: skip
         else:

@@ -152,8 +152,33 @@ def _edit_notebook_prompts(path: Path) -> None:
         path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def write_release(out: Path, *, hints: bool = True, force: bool = False) -> list[Path]:
-    """Write the class release into ``out``; return the top-level paths written."""
+def _move_links(out: Path, repository: str) -> None:
+    """Point the release's launch links at the class's own repository (tools/links.py)."""
+    import subprocess
+    import sys
+
+    toml = out / "course.toml"
+    text = re.sub(r'^repository = "[^"]*"', f'repository = "{repository}"', toml.read_text(
+        encoding="utf-8"), count=1, flags=re.M)  # fmt: skip
+    toml.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(out / "tools" / "links.py"), "--write"], cwd=out,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise ReleaseError(f"could not rewrite the launch links: {done.stdout}{done.stderr}")
+
+
+def write_release(
+    out: Path, *, hints: bool = True, force: bool = False, repository: str | None = None
+) -> list[Path]:
+    """Write the class release into ``out``; return the top-level paths written.
+
+    ``repository`` ("owner/name" on GitHub): where the class's copy will live; the
+    README's and the notebooks' launch links (Binder, nbgitpuller) are rewritten for it.
+    """
+    if repository is not None and not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+        raise ReleaseError(f"--repository takes owner/name as on GitHub, got {repository!r}")
     root = course_root()
     out = Path(out)
     if out.exists():
@@ -189,6 +214,8 @@ def write_release(out: Path, *, hints: bool = True, force: bool = False) -> list
     pyproject.write_text(text, encoding="utf-8")
     for notebook in sorted((out / "notebooks").glob("*.ipynb")):
         _edit_notebook_prompts(notebook)
+    if repository:
+        _move_links(out, repository)
     leaked = sorted(p for p in out.rglob("*") if p.name == PRIVATE and p.parent.name == "nnlib")
     if leaked:
         raise ReleaseError(f"the release holds {leaked[0]}")
