@@ -135,7 +135,7 @@ def test_hostile_inputs_raise_clear_errors():
 def test_view_redraws_on_slider_change():
     view = graph_view(EXPR, **VALUES)
     assert set(view.sliders) == {"a", "b", "c", "f"}
-    assert "out = −8" in view.readout.value and "dout/da = 6" in view.readout.value
+    assert "out = −8" in view.readout.value and "∂out/∂a = 6" in view.readout.value
     before = view.svg
     view.sliders["a"].value = 1.0  # out = (1·-3 + 10)·-2 = -14
     assert view.root.data == -14.0
@@ -160,7 +160,7 @@ def test_view_steps_through_the_backward_pass():
     view.sliders["f"].value = 1.0  # the step stays, the numbers follow the new value
     assert view.step_index == 2 and "1 × 1 = 1" in view.readout.value
     view.mode.value = "live"
-    assert view.step_index == 0 and "dout/df = 4" in view.readout.value
+    assert view.step_index == 0 and "∂out/∂f = 4" in view.readout.value
 
 
 def test_a_wide_graph_is_drawn_top_to_bottom_and_fits():

@@ -49,7 +49,7 @@ def nudge_readout(da: float = 0.0, db: float = 0.0, dc: float = 0.0, df: float =
     """Nudge each input of L = (a·b + c)·f on its own, and all together.
 
     For each input: the new L with only that input nudged, the measured ratio
-    ΔL/Δinput, and the gradient dL/dinput from backpropagation. Together: the
+    ΔL/Δinput, and the gradient ∂L/∂input from backpropagation. Together: the
     new L, and the first-order prediction L + Σ gradient·nudge.
     """
     L, inputs = build_graph()
@@ -75,7 +75,7 @@ def nudge_readout(da: float = 0.0, db: float = 0.0, dc: float = 0.0, df: float =
 def _nudge_html(r: dict) -> str:
     head = (
         "<tr><th>input</th><th>nudge</th><th>L after nudging it alone</th>"
-        "<th>ΔL / Δinput</th><th>gradient dL/dinput</th></tr>"
+        "<th>ΔL / Δinput</th><th>gradient ∂L/∂input</th></tr>"
     )
     body = ""
     for name, row in r["rows"].items():
