@@ -39,6 +39,7 @@ __all__ = [
     "leaf_names",
     "local_rule",
     "node_table",
+    "shrinkable",
     "step_dot",
     "svg_width_px",
 ]
@@ -194,7 +195,7 @@ def backward_steps(root: Value) -> list[dict]:
     steps = [
         {
             "node": r,
-            "rule": f"start: {o}.grad = 1, since d{o}/d{o} = 1",
+            "rule": f"start: {o}.grad = 1, since ∂{o}/∂{o} = 1",
             "detail": f"{o}.grad = 1",
             "grads": list(grads),
             "known": sorted(known),
@@ -254,6 +255,17 @@ def svg_width_px(svg: str) -> float:
         return svg_size_px(svg)[0]
     except ValueError:
         return 0.0
+
+
+def shrinkable(svg: str) -> str:
+    """The SVG made to shrink to the width it is given (never wider than its own width),
+    keeping its proportions: a notebook column is narrower than 860 px beside the file
+    browser, and a picture wider than its column is cut off at the right edge.
+
+    >>> shrinkable('<svg width="600px" height="60px"><g/></svg>')
+    '<svg style="max-width:100%;height:auto" width="600px" height="60px"><g/></svg>'
+    """
+    return re.sub(r"<svg\b", '<svg style="max-width:100%;height:auto"', svg, count=1)
 
 
 def fit_svg(svg: str, max_px: float = MAX_WIDTH) -> str:
@@ -412,7 +424,7 @@ class GraphView:
         else:
             dot = lambda rd: step_dot(self.root, None, rd)  # noqa: E731
             leaves = ", ".join(
-                f"d{self.root.label}/d{r['label']} = {_num(r['grad'])}"
+                f"∂{self.root.label}/∂{r['label']} = {_num(r['grad'])}"
                 for r in table
                 if not r["inputs"]
             )
@@ -424,8 +436,8 @@ class GraphView:
             svg = min(svg, tall, key=svg_width_px)
         self.svg = svg = fit_svg(svg[svg.find("<svg") :], MAX_WIDTH)
         self.picture.value = (
-            f'<div style="max-width:{MAX_WIDTH}px;overflow-x:auto" role="img" '
-            f'aria-label="computation graph of {self.root.label}">{svg}</div>'
+            f'<div style="max-width:{MAX_WIDTH}px" role="img" '
+            f'aria-label="computation graph of {self.root.label}">{shrinkable(svg)}</div>'
         )
 
     def _repr_mimebundle_(self, **kwargs):
