@@ -239,3 +239,62 @@ def check_accessibility(page, chapter: str) -> list[str]:
             AXE_REPORT.append((chapter, "JupyterLab", violation["id"], outside))
     (ARTIFACTS / f"{chapter}.axe.json").write_text(json.dumps(results["violations"], indent=1))
     return ours
+
+
+# ------------------------------------------- width: graphs fit beside the file browser
+
+#: Chapters that draw computation graphs (static, stepped and live).
+GRAPH_CHAPTERS = [p for p in NOTEBOOKS if p.name.startswith(("02_", "07_"))]
+
+OVERFLOW = """() => {
+  const found = [];
+  for (const area of document.querySelectorAll('.jp-OutputArea-output')) {
+    const edge = area.getBoundingClientRect().right + 1;
+    if (area.scrollWidth > area.clientWidth + 1) {
+      found.push(`an output scrolls sideways: ${area.scrollWidth} px in ${area.clientWidth} px`);
+    }
+    for (const el of area.querySelectorAll('img, svg, canvas, .widget-box, .nnpg')) {
+      if (el.parentElement && el.parentElement.closest('svg')) continue;  // inside a picture
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.right > edge) {
+        const name = el.tagName.toLowerCase() + [...el.classList].map(c => '.' + c).join('');
+        const at = Math.round(r.right), end = Math.round(edge - 1);
+        found.push(`${name} ends at ${at} px, its output at ${end} px`);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def open_with_file_browser(page, server: str, path: Path, workspace: str) -> None:
+    """Open a chapter as the README's command does: the file browser open beside it."""
+    page.goto(f"{server}/lab/workspaces/{workspace}/tree/notebooks/{path.name}?reset")
+    page.wait_for_selector(".jp-Notebook", timeout=60_000)
+    wait_for_kernel(server, path.name)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    if not page.locator("#filebrowser").is_visible():
+        page.locator(".jp-SideBar li[data-id='filebrowser']").click()
+    page.wait_for_selector("#filebrowser", state="visible")
+
+
+@pytest.mark.parametrize("path", GRAPH_CHAPTERS, ids=lambda p: p.name)
+def test_graphs_fit_their_output_area_at_1280x800_with_the_file_browser_open(
+    path, jupyter_server, browser
+):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        open_with_file_browser(page, jupyter_server, path, f"{path.stem}-narrow")
+        page.click(".lm-MenuBar-item:has-text('Run')")
+        page.click(".lm-Menu-item[data-command='runmenu:run-all']")
+        page.wait_for_timeout(500)
+        page.wait_for_function(ALL_RUN, timeout=120_000)
+        page.wait_for_timeout(1500)  # widgets render after the kernel is done
+        width = page.locator(".jp-OutputArea-output").first.evaluate("e => e.clientWidth")
+        overflow = page.evaluate(OVERFLOW)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{path.stem}-narrow.png"))
+        assert width < 860, f"the output area is {width} px wide: the file browser is not open"
+        assert not overflow, f"{path.name}, outputs {width} px wide:\n" + "\n".join(overflow)
+    finally:
+        page.close()

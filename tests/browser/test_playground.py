@@ -504,3 +504,32 @@ def test_graph_view_follows_the_keyboard(jupyter_server, browser):
         assert statistics.median(times) < 1.0 and statistics.median(steps) < 1.0
     finally:
         page.close()
+
+
+def test_playground_fits_its_output_area_with_the_file_browser_open(jupyter_server, browser):
+    """At 1280×800 beside JupyterLab's file browser (as the README's command opens it) the
+    output area is narrower than 860 px: no panel of the playground may end beyond it."""
+    page = _open_and_run(browser, jupyter_server, NAME, SOURCE, ".nnpg[data-drawn]")
+    try:
+        if not page.locator("#filebrowser").is_visible():
+            page.locator(".jp-SideBar li[data-id='filebrowser']").click()
+        page.wait_for_selector("#filebrowser", state="visible")
+        page.wait_for_timeout(500)  # the notebook re-lays out beside the file browser
+        area = page.locator(".jp-OutputArea-output:has(.nnpg)").bounding_box()
+        assert area["width"] < 860, f"the output area is {area['width']:.0f} px: no file browser?"
+        panels = (".nnpg", ".nnpg-bar", ".nnpg-data", ".nnpg-net", ".nnpg-out", ".nnpg-surface")
+        for sel in panels:
+            box = page.locator(sel).first.bounding_box()
+            right, edge = box["x"] + box["width"], area["x"] + area["width"]
+            assert right <= edge + 1, (
+                f"{sel} ends at {right:.0f} px, its output area at {edge:.0f}"
+            )
+        # The controls and the pictures still fit one 1280×800 window together.
+        page.locator(".nnpg-bar").evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
+        for sel in (".nnpg-bar", ".nnpg-surface", ".nnpg-chart"):
+            box = page.locator(sel).bounding_box()
+            assert box["y"] + box["height"] <= 800, f"{sel} is below the window: {box}"
+        page.screenshot(path=str(ARTIFACTS / "playground-narrow.png"))
+    finally:
+        page.close()
