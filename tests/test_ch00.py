@@ -45,6 +45,10 @@ def test_00_1_names_the_slip():
     assert fb.passed is False and "slope there is +4" in fb.message
     fb = check("00.1", 1.5)
     assert fb.passed is False and "f(1.5) = 2.25, not 4" in fb.message
+    fb = check("00.1", 4)
+    assert fb.passed is False and "the value f(x) should have" in fb.message
+    fb = check("00.1", -4.0)
+    assert fb.passed is False and "slope 2x" in fb.message
 
 
 @pytest.mark.parametrize(

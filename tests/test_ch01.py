@@ -270,6 +270,7 @@ def test_01_3_cases_have_one_clear_bottom_whatever_the_arithmetic():
         (3e-7, "order h"),
         (3e-9, "order h³"),
         (3e-5, "larger"),
+        (3e-6, "unchanged"),
         (1e-12, "h²"),
         ("3e-8", "remove the quotes"),
         (False, "boolean"),
@@ -338,3 +339,13 @@ def test_diagnoses_never_raise_on_odd_answers():
         assert check("01.2", answer).passed is False
     for answer in (lambda f, f2, x: "1e-4", lambda f, f2, x: [1e-4, 1e-3], lambda f, f2, x: -1):
         assert check("01.3", answer).passed is False
+
+
+def test_error_explorer_says_exact_where_every_step_ties():
+    """x² has no central truncation error: at x = 1 several steps give exactly 0, at x = 0
+    every one does; the readout must not pick one of them as 'the best'."""
+    assert difference_errors("x²", 0.0, 1e-3)["best_central"] == "none: exact at every h"
+    assert difference_errors("x²", 1.0, 1e-3)["best_central"].startswith("exact at 3 steps")
+    assert difference_errors("sin(x)", 1.0, 1e-3)["best_central"].startswith("smallest error")
+    ex = error_explorer("x²", 0.0)
+    assert "exact at every h" in ex.readout.value

@@ -53,4 +53,10 @@ def check_find_x(my_x) -> Feedback:
         return wrong(
             "x = 2 gives f(x) = 4, but the slope there is +4. Which other x also gives 4?"
         )
+    if close(x, 4.0):
+        return wrong("4 is the value f(x) should have; we asked for the x that gives it.")
+    if close(x, -4.0):
+        return wrong(
+            "-4 is the slope 2x at the right place, not the place itself: which x has slope -4?"
+        )
     return wrong(f"f({x:g}) = {x * x:g}, not 4. Move the slider until the readout says 4.00.")

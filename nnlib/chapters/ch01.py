@@ -714,6 +714,11 @@ def check_predicted_error(predicted_error) -> Feedback:
         return wrong("Ten times smaller: that is order h, the forward difference's behaviour.")
     if close(e, 3e-9, rel=0.05, abs_tol=0):
         return wrong("A thousand times smaller would be order h³. The central difference is h².")
+    if close(e, 3e-6, rel=0.05, abs_tol=0):
+        return wrong(
+            "That is the error at h = 0.01 unchanged: the step shrank tenfold, so the truncation "
+            "error shrinks too. By how much, for order h²?"
+        )
     if e > 3e-6:
         return wrong("A smaller step should give a smaller truncation error, not a larger one.")
     return wrong("Use the order: error ∝ h². How does h² change when h shrinks tenfold?")
