@@ -334,7 +334,7 @@ def _node(cls, data, inputs, op, locals_, calls=None, guard=None):
     """A node made by *our* rule: its _backward adds local derivative × out.grad to each input
     (and notes its index in ``calls`` when it runs)."""
     out = cls(data, (), op)
-    out._prev = _Prev(inputs, guard) if guard is not None else tuple(inputs)
+    out._prev = guard.inputs(inputs) if guard is not None else tuple(inputs)
 
     def _backward():
         if calls is not None:
@@ -662,6 +662,12 @@ def _op_slip(case: dict, seen: dict, got, want) -> str | None:
     if not close(g[0], want[0], rel=1e-9):
         return f"The value out.data is wrong: it should be {want[0]:.6g}."
     n_inputs = len(g) - 1
+    unchanged = bool(np.allclose(g[1:], pre[:n_inputs], rtol=1e-12))
+    if unchanged and not seen.get("attached", True):
+        return (
+            "No input's .grad changed: out has no _backward of its own. Define _backward "
+            "inside your function and attach it with `out._backward = _backward`."
+        )
     if op == "*" and not case.get("same"):
         a, b = case["a"], case["b"]
         pa, pb = pre
@@ -680,16 +686,6 @@ def _op_slip(case: dict, seen: dict, got, want) -> str | None:
                 "derivative of a·b with respect to a is b's value (other.data), not other.grad. "
                 "So self.grad += other.data * out.grad, and other.grad += self.data * out.grad."
             )
-    if np.allclose(g[1:], pre[:n_inputs], rtol=1e-12):
-        if not seen.get("attached", True):
-            return (
-                "No input's .grad changed: out has no _backward of its own. Define _backward "
-                "inside your function and attach it with `out._backward = _backward`."
-            )
-        return (
-            "Your _backward ran, but no input's .grad changed: it must add local derivative × "
-            "out.grad to each input's .grad (self.grad += ...)."
-        )
     if op == "*" and not case.get("same"):
         if same(_with_locals(case, (case["a"], case["b"]))):
             return (
@@ -751,8 +747,13 @@ def _op_slip(case: dict, seen: dict, got, want) -> str | None:
             return "The slope of tanh is 1 - t², t squared: you wrote 1 - t."
         if same(_with_locals(case, (-(1.0 - t * t),))):
             return "Check the sign: tanh rises everywhere, so its slope 1 - t² is positive."
-        if same(_with_locals(case, (t * t - 1.0,))):
-            return "Check the sign: the slope is 1 - t², not t² - 1 (tanh rises everywhere)."
+        if same(_with_locals(case, (1.0 - math.tanh(t) ** 2,))):
+            return "You took tanh twice: t is already tanh(x), so the slope is 1 - t²."
+    if unchanged:
+        return (
+            "Your _backward ran, but no input's .grad changed: it must add local derivative × "
+            "out.grad to each input's .grad (self.grad += ...)."
+        )
     if grad != 1.0 and same(_with_locals(case, _local(case), g=1.0)):
         return (
             "Your _backward ignores out.grad: the chain rule multiplies the local derivative "
@@ -833,8 +834,8 @@ def _public_op_cases(op: str, seed: int) -> list[dict]:
         ]
     elif op == "**":
         cases = [
-            _op_case(op, 3.0, 2),
             _op_case(op, -1.5, 3, g=0.5),
+            _op_case(op, 3.0, 2),
             _op_case(op, 2.0, -1, pre=(0.5,)),
             _op_case(op, 4.0, 0.5, g=2.0),
             _op_case(op, -2.0, 4, g=-0.25, pre=(1.0,)),
@@ -1039,6 +1040,7 @@ class _DepthGuard:
 
     def __init__(self):
         self.base = None
+        self.inputs = type("_Prev", (_Prev,), {"__slots__": (), "_guard": self})
 
     def look(self) -> None:
         if self.base is None:
@@ -1054,12 +1056,11 @@ class _DepthGuard:
 
 
 class _Prev(tuple):
-    """A node's inputs, which note the depth of the call stack each time they are read."""
+    """A node's inputs, which note the depth of the call stack each time they are read
+    (each guard makes its own subclass, holding the guard as ``_guard``)."""
 
-    def __new__(cls, items, guard):
-        self = super().__new__(cls, items)
-        self._guard = guard
-        return self
+    __slots__ = ()
+    _guard: _DepthGuard
 
     def __iter__(self):
         self._guard.look()
@@ -1630,9 +1631,11 @@ def _softmax_rows(z, axis=1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _ce_slip(case, got, want) -> str | None:
+def _ce_candidates(case) -> list[tuple[np.ndarray | None, str]]:
+    """The gradients the usual slips give on one batch, each with the sentence that names
+    it (always in the same order; None where a slip makes no sense for this batch)."""
     logits, labels, class_weights = case["logits"], case["labels"], case["class_weights"]
-    g = np.asarray(got, dtype=float)
+    want = case["want"]
     n, c = logits.shape
     with _quiet():
         p = F.softmax(logits)
@@ -1723,17 +1726,33 @@ def _ce_slip(case, got, want) -> str | None:
                 "p must be the softmax: divide each row's exponentials by their sum.",
             ),
         ]
-        if n == c:
-            tries.append(
-                (
-                    row * (p - y.T),
-                    "The one-hot matrix is transposed: one row per example, with its 1 in "
-                    "the column of that example's label.",
-                )
+        tries.append(
+            (
+                row * (p - y.T) if n == c else None,
+                "The one-hot matrix is transposed: one row per example, with its 1 in the "
+                "column of that example's label.",
             )
-    for alt, why in tries:
-        if alt.shape == g.shape and np.allclose(alt, g, rtol=1e-9, atol=1e-12, equal_nan=True):
-            return why
+        )
+    return tries
+
+
+def _matches(alt, got) -> bool:
+    if alt is None or not isinstance(got, np.ndarray) or alt.shape != got.shape:
+        return False
+    return bool(np.allclose(alt, got.astype(float), rtol=1e-9, atol=1e-12, equal_nan=True))
+
+
+def _ce_slip(case, got, want, others=()) -> str | None:
+    """The slip behind a wrong gradient: preferably one that explains the learner's result
+    on every batch (``others``: the other (case, result) pairs), else on this one."""
+    g = np.asarray(got, dtype=float)
+    here = _ce_candidates(case)
+    found = [k for k, (alt, _) in enumerate(here) if _matches(alt, g)]
+    for k in found:
+        if all(_matches(_ce_candidates(c)[k][0], r) for c, r in others):
+            return here[k][1]
+    if found:
+        return here[found[0]][1]
     if not np.all(np.isfinite(g)):
         return (
             "Your result holds nan or inf: look for e^z of a large logit (overflow) or 0/0 "
@@ -1758,12 +1777,13 @@ def _ce_agree(got, want) -> bool:
 
 def judge_cross_entropy_grad(cases, results) -> Feedback:
     """cross_entropy_grad against the weighted (p - y) and central differences."""
+    computed = [(c, r) for c, r in zip(cases, results, strict=True) if isinstance(r, np.ndarray)]
     failure = first_failure(
         cases,
         got=results,
         agree=_ce_agree,
         describe=_describe_ce,
-        diagnose=lambda case, got, want: _safe(_ce_slip, case, got, want),
+        diagnose=lambda case, got, want: _safe(_ce_slip, case, got, want, computed),
     )
     if failure:
         return failure
