@@ -287,7 +287,7 @@ def test_count_parameters_matches_nnlib():
         (np.float32(-2.5), True, "v2 ≤ -2.5"),
         (np.array(-2.5), True, "v2 ≤ -2.5"),
         (-3, False, "not the largest"),
-        (-2, False, "published weight"),
+        (-2, False, "the weight the guess uses"),
         (2.5, False, "sign"),
         (0, False, "[0, 1, 1, 1]"),
         (True, False, "boolean"),

@@ -35,7 +35,7 @@ def test_loss_explorer_follows_prediction_and_class():
     assert bce_dot.get_xydata()[0] == pytest.approx([0.05, -np.log(0.05)])
     ex.sliders["target"].value = 0
     assert ex.result["losses"]["binary cross-entropy"][0] == pytest.approx(-np.log(0.95))
-    assert "true class 0" in ex.figure.axes[0].get_title() and "slope d/dp" in ex.readout.value
+    assert "true class 0" in ex.figure.axes[0].get_title() and "slope ∂L/∂p" in ex.readout.value
 
 
 def test_loss_explorer_steps_are_felt_and_readouts_read():

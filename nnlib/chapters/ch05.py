@@ -830,7 +830,7 @@ def probe_count_parameters(count_parameters, case):
     return call(count_parameters, list(case["sizes"]), name="count_parameters")
 
 
-def _popular_xor(v2: float) -> list[int]:
+def _guessed_xor(v2: float) -> list[int]:
     out = []
     for x1, x2 in XOR_INPUTS:
         h1, h2 = max(0.0, x1 + x2 - 0.5), max(0.0, x1 + x2 - 1.5)
@@ -840,7 +840,7 @@ def _popular_xor(v2: float) -> list[int]:
 
 @exercise(
     "05.4",
-    title="repair the popular XOR network",
+    title="repair the near-miss XOR network",
     kind="value",
     answers="v2_largest",
     placeholder="v2_largest = ...  # your answer: a number",
@@ -853,9 +853,9 @@ def _popular_xor(v2: float) -> list[int]:
     ),
 )
 def check_v2_largest(v2_largest) -> Feedback:
-    """The largest output weight v2 on h2 that makes the popular hidden layer compute XOR."""
+    """The largest output weight v2 on h2 that makes the guessed hidden layer compute XOR."""
     v2 = as_number(v2_largest, "a number (the output weight v2)")
-    outputs = _popular_xor(v2)
+    outputs = _guessed_xor(v2)
     if close(v2, -2.5, rel=1e-9):
         return correct(
             "At (1, 1), y = 1.5 + 0.5·v2 - 0.25 = 1.25 + 0.5·v2, which is ≤ 0 (class 0) exactly "
@@ -865,7 +865,8 @@ def check_v2_largest(v2_largest) -> Feedback:
         )
     if close(v2, -2.0, rel=1e-9):
         return wrong(
-            "-2 is the published weight: at (1, 1) it gives y = 1.5 - 1 - 0.25 = +0.25, class 1. "
+            "-2 is the weight the guess uses: at (1, 1) it gives y = 1.5 - 1 - 0.25 = +0.25, "
+            "class 1. "
             "h2 must pull harder."
         )
     if close(v2, 2.5, rel=1e-9):

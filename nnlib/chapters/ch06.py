@@ -45,7 +45,7 @@ def _compact(ex: Explorer, title: str) -> Explorer:
 
 
 def loss_readout(p: float, target: int) -> dict:
-    """For one prediction p (a probability) of a 0/1 target: each loss and its slope d/dp."""
+    """For one prediction p (a probability) of a 0/1 target: each loss L and its slope ∂L/∂p."""
     if target not in (0, 1):
         raise ValueError(f"target must be 0 or 1, got {target!r}")
     pa, ya = np.array([p]), np.array([float(target)])
@@ -103,7 +103,7 @@ def loss_explorer(p: float = 0.7, target: int = 1) -> Explorer:
         )
 
     def render(r):
-        return value_slope_table(r["losses"], "loss", "value", "slope d/dp", "+.3f")
+        return value_slope_table(r["losses"], "loss", "value", "slope ∂L/∂p", "+.3f")
 
     sliders = {
         "p": slider("predicted probability p of class 1", p, 0.01, 0.99, 0.01),
@@ -155,10 +155,10 @@ def huber_explorer(delta: float = 1.0, residual: float = 2.0) -> Explorer:
         dot.set_data([r["residual"]], [list(r["losses"].values())[2][0]])
         band.set_x(-d)
         band.set_width(2 * d)
-        ax.set_title(f"Huber with δ = {d:g}: its slope never exceeds δ", fontsize=10)
+        ax.set_title(f"Huber with δ = {d:g}: its slope ∂L/∂r never exceeds δ", fontsize=10)
 
     def render(r):
-        return value_slope_table(r["losses"], "loss", "value", "slope", "+.3f")
+        return value_slope_table(r["losses"], "loss", "value", "slope ∂L/∂r", "+.3f")
 
     sliders = {
         "delta": slider("δ (delta)", delta, 0.1, 3.0, 0.1),
@@ -476,10 +476,10 @@ def _huber_variants(pred, target, delta):
 
 
 _HUBER_SLIPS = {
-    "no half": "Inside the band the loss is ½·r², with the half: that makes its slope r.",
+    "no half": "Inside the band the loss is ½·r², with the half: that makes its slope ∂L/∂r = r.",
     "no shift": (
         "Outside the band it is delta·(|r| - ½·delta), not delta·|r|: the -½·delta² makes "
-        "the two pieces meet at |r| = delta."
+        "the two pieces meet with the same value, ½·delta², at |r| = delta."
     ),
     "full shift": (
         "Subtract ½·delta inside the bracket, not delta: delta·(|r| - ½·delta) equals ½·delta² "
@@ -598,8 +598,8 @@ def _huber_named(c: float):
     slips = {
         float(np.mean(y)): "the mean, MSE's answer: Huber caps the 92's pull at δ = 5",
         float(np.median(y)): (
-            "the median, MAE's answer: within δ of c Huber pulls like MSE, with c - y, so the "
-            "near values' distances count, not just their order"
+            "the median, MAE's answer: within δ of c Huber pulls in proportion to the distance, "
+            "c - y, so the near values' distances count, not just their order"
         ),
         float(np.mean(near)): ("the mean without the 92: the 92 still pulls, with -δ = -5, not 0"),
         float((near.sum() - _HUBER_DELTA) / 4): (
@@ -652,8 +652,9 @@ def check_best_constants(best_constants) -> Feedback:
     right_late = below < 0 < above
     if right_huber and right_late:
         return correct(
-            f"Huber (δ = 5) picks {c_huber:g}: the four near deliveries pull like MSE, with "
-            "c - y, and the 92 with only -5, so 4c - 58 - 5 = 0. The lateness loss picks "
+            f"Huber (δ = 5) picks {c_huber:g}: the four near deliveries pull in proportion to "
+            "their distance, c - y, and the 92 with only -5, so 4c - 58 - 5 = 0. The lateness "
+            "loss picks "
             f"{c_late:g}, the 75th percentile of the times: a late minute costs 3 early ones, so "
             "c climbs until the +1 pulls of the times below it outweigh the -3 pulls of those "
             "above. "
