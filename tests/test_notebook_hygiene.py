@@ -106,11 +106,19 @@ def run_each_cell_twice(path: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def runs() -> dict[str, dict]:
-    """Every chapter run once, each cell twice, in two worker processes."""
+def runs(request) -> dict[str, dict]:
+    """The chapters this session's selected tests need, each cell run twice, in two worker
+    processes (so that ``-k 02_`` runs one chapter, not ten)."""
+    wanted = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if item.module.__name__ == __name__ and hasattr(item, "callspec")
+        and "name" in item.callspec.params
+    }  # fmt: skip
+    paths = [p for p in NOTEBOOKS if p.name in wanted]
     with ProcessPoolExecutor(max_workers=2) as pool:
-        done = pool.map(run_each_cell_twice, [str(p) for p in NOTEBOOKS])
-        return {path.name: result for path, result in zip(NOTEBOOKS, done, strict=True)}
+        done = pool.map(run_each_cell_twice, [str(p) for p in paths])
+        return {path.name: result for path, result in zip(paths, done, strict=True)}
 
 
 def _chapters():
