@@ -55,7 +55,7 @@ def test_backprop_stepper_redraws_on_each_step():
     before = ex.readout.value
     ex.sliders["step"].value = 1
     assert ex.readout.value != before and "<svg" in ex.readout.value
-    assert "dL/dL = 1" in ex.readout.value
+    assert "∂L/∂L = 1" in ex.readout.value
 
 
 def test_weight_nudge_prediction_against_truth():
@@ -81,6 +81,13 @@ def _unscaled_svg(dot: str) -> str:
         return render_svg(dot, max_width_px=None)  # nnlib.graph that scales wide pictures
     except TypeError:
         return render_svg(dot)
+
+
+def test_drawn_graphs_say_what_they_show():
+    L, _ = neuron_graph()
+    L.backward()
+    g = draw_graph(L, alt="after backward()")
+    assert g.alt.startswith("after backward().") and "w = 3, gradient -32" in g.alt
 
 
 def test_drawn_graphs_fit_the_notebook():

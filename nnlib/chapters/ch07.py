@@ -87,10 +87,18 @@ def compact_dot(dot: str) -> str:
     return dot.replace("node [", "node [height=0.3 ", 1)
 
 
-def draw_graph(root: Value, *, show_grad=True, highlight=()) -> DrawnGraph:
-    """``draw_dot`` laid out to fit the notebook: top to bottom, compact, at most 860 px wide."""
+def draw_graph(root: Value, *, show_grad=True, highlight=(), alt: str = "") -> DrawnGraph:
+    """``draw_dot`` laid out to fit the notebook: top to bottom, compact, at most 860 px wide.
+
+    ``alt`` is added to the picture's text alternative (what it shows, in words)."""
     dot = to_dot(root, show_grad=show_grad, rankdir="TB", highlight=highlight)
-    return DrawnGraph(compact_dot(dot))
+    nodes = sorted(root.topological_order(), key=lambda v: v.label)
+    described = "; ".join(
+        f"{v.label or 'a constant'} = {v.data:g}" + (f", gradient {v.grad:g}" if show_grad else "")
+        for v in nodes
+    )
+    text = f"Computation graph, inputs at the top and the output at the bottom: {described}."
+    return DrawnGraph(compact_dot(dot), alt=f"{alt}. {text}" if alt else text)
 
 
 # ---------------------------------------------------------------- explorers
@@ -115,17 +123,17 @@ def stepper_readout(step: int) -> dict:
         node = revealed[-1]
         name = node.label or f"the constant {node.data:g}"
         if node is L:
-            text = "dL/dL = 1: nudging L by ε moves L by ε."
+            text = "∂L/∂L = 1: nudging L by ε moves L by ε."
         else:
             terms = []
             for consumer in order[: order.index(node)]:
                 for child, local in ((consumer._a, consumer._da), (consumer._b, consumer._db)):
                     if child is node:
                         terms.append(
-                            f"dL/d({consumer.label}) × d({consumer.label})/d({name}) "
+                            f"∂L/∂({consumer.label}) × local derivative "
                             f"= {consumer.grad:g} × {local:g}"
                         )
-            text = f"dL/d({name}) = " + " + ".join(terms) + f" = <b>{node.grad:g}</b>"
+            text = f"∂L/∂({name}) = " + " + ".join(terms) + f" = <b>{node.grad:g}</b>"
     dot = compact_dot(to_dot(L, show_grad=revealed, highlight=revealed[-1:], rankdir="TB"))
     return {
         "order": [n.label or f"{n.data:g}" for n in order],
@@ -234,7 +242,7 @@ def weight_nudge_explorer(dw: float = 0.1) -> Explorer:
         },
         weight_nudge_readout,
         lambda r: (
-            f"gradient dL/dw = {r['grad']:g} &nbsp; predicted change "
+            f"gradient ∂L/∂w = {r['grad']:g} &nbsp; predicted change "
             f"{r['grad']:g} × {r['dw']:+.2f} = <b>{r['predicted_change']:+.3f}</b> &nbsp; "
             f"actual change <b>{r['actual_change']:+.3f}</b>"
         ),
