@@ -3,11 +3,12 @@
     python -m nnlib._grade_driver INBOX RESULTS
 
 INBOX holds ``job.json`` ({"notebook": file name, "cell_timeout": seconds,
-"exercises": [ids]}), the notebook, and ``cases.pkl`` ({id: cases without
-their expected values}). The notebook's cells run in a fresh kernel (errors
-allowed; a cell that runs too long is interrupted and the rest go on), then one
-cell per exercise calls ``nnlib.exercises.probe_results`` on the names the
-notebook defined and writes ``RESULTS/<id>.json``. Nothing here is trusted by
+"exercises": [ids], "probe_after": {id: cell index}}), the notebook, and
+``cases.pkl`` ({id: cases without their expected values}). The notebook's cells
+run in a fresh kernel (errors allowed; a cell that runs too long is interrupted
+and the rest go on); right after each exercise's check cell, one more cell
+calls ``nnlib.exercises.write_probe`` on the names the notebook has defined by
+then and writes ``RESULTS/<id>.json``. Nothing here is trusted by
 the grader: it reads those files as plain data and judges them in its own
 process, with expected values that never enter the sandbox.
 """
@@ -37,20 +38,29 @@ def main(inbox: str, results: str) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         nb = nbformat.reads((inbox_path / job["notebook"]).read_text(encoding="utf-8"), 4)
-    cells = [c for c in nb.cells if c.get("cell_type") == "code"]
+    cells = list(nb.cells)
     for cell in cells:
-        cell.outputs = []
-    learner = len(cells)
+        if cell.get("cell_type") == "code":
+            cell.outputs = []
+    # Each exercise is probed right after its check cell (or its answer cell), so that a
+    # later cell that reuses a name, crashes or never ends cannot take its answer away.
+    after = job.get("probe_after", {})
+    probes = []
     for ex_id in job["exercises"]:
         out = str(results_path / f"{ex_id}.json")
         source = _PROBE.format(cases=str(inbox_path / "cases.pkl"), id=ex_id, out=out)
-        cells.append(nbformat.v4.new_code_cell(source))
+        probes.append((int(after.get(ex_id, len(cells) - 1)), ex_id, source))
+    for index, _, source in sorted(probes, key=lambda p: p[0], reverse=True):
+        probe = nbformat.v4.new_code_cell(source)
+        probe.metadata["nnlib_probe"] = True
+        cells.insert(index + 1, probe)
     nb.cells = cells
-    status = {"errors": 0, "timeouts": 0, "cells": learner}
+    ours = {i for i, c in enumerate(cells) if c.get("metadata", {}).get("nnlib_probe")}
+    status = {"errors": 0, "cells": len(cells) - len(ours)}
 
     class Client(NotebookClient):
         def output(self, outs, msg, display_id, cell_index):  # keep no output: count errors
-            if msg["header"]["msg_type"] == "error" and cell_index < learner:
+            if msg["header"]["msg_type"] == "error" and cell_index not in ours:
                 status["errors"] += 1
             return None
 

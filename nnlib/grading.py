@@ -258,6 +258,31 @@ def same_as_solution(answer: str, solution: str | None) -> bool:
 # --------------------------------------------------------------------- grading
 
 
+def probe_positions(nb: dict, clean: dict, exercises: list[Exercise]) -> dict[str, int]:
+    """{exercise id: index of the cell (in ``clean``) after which its answers are probed}:
+    its check cell, else its answer cell, else the last cell defining its names."""
+    kept = [c for c in nb.get("cells", []) if isinstance(c, dict)
+            and c.get("cell_type") in ("code", "markdown")]  # fmt: skip
+    assert len(kept) == len(clean["cells"])
+    where: dict[str, dict[str, int]] = {}
+    for index, cell in enumerate(kept):
+        meta = cell.get("metadata", {})
+        meta = meta.get("nnlib", {}) if isinstance(meta, dict) else {}
+        if isinstance(meta, dict) and meta.get("exercise"):
+            where.setdefault(str(meta["exercise"]), {})[str(meta.get("role"))] = index
+    positions = {}
+    last = len(kept) - 1
+    for ex in exercises:
+        roles = where.get(ex.id, {})
+        if "check" in roles or "answer" in roles:
+            positions[ex.id] = roles.get("check", roles.get("answer"))
+            continue
+        defining = [i for i, c in enumerate(kept) if c.get("cell_type") == "code"
+                    and set(ex.answers) & _defines(_source(c))]  # fmt: skip
+        positions[ex.id] = defining[-1] if defining else last
+    return positions
+
+
 def _clean(nb: dict) -> dict:
     """The notebook as it runs in the sandbox: code and markdown only, no outputs."""
     cells = []
@@ -322,9 +347,11 @@ class Grader:
             inbox, results = work / "in", work / "results"
             inbox.mkdir()
             results.mkdir()
-            (inbox / "submission.ipynb").write_text(json.dumps(_clean(nb)), encoding="utf-8")
+            clean = _clean(nb)
+            (inbox / "submission.ipynb").write_text(json.dumps(clean), encoding="utf-8")
             job = {
                 "notebook": "submission.ipynb",
+                "probe_after": probe_positions(nb, clean, self.exercises),
                 # a cell that runs longer is interrupted and the rest go on; the sandbox
                 # itself is killed at the notebook's limit
                 "cell_timeout": int(max(5, min(60, self.limits.seconds / 4))),

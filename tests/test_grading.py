@@ -133,9 +133,10 @@ def graded(tmp_path_factory):
         "carl": _with(learner, _forged_output()),
         # right except 01.3, which never finishes: interrupted, the rest still counts
         "carol": _answer(solved, "01.3", "while True:\n    pass\n"),
-        # an endless loop that swallows interrupts: the sandbox is killed; 0, and the class goes on
+        # an endless loop that swallows interrupts, before every answer: the sandbox is killed,
+        # nothing after the loop ran (0), and the class goes on
         "dave": _with(solved, "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
-                              "    except KeyboardInterrupt:\n        pass\n"),
+                              "    except KeyboardInterrupt:\n        pass\n", at=1),
         # runs the shipped solutions: there are none in the sandbox
         "eve": _with(learner, _use_shipped_solutions()),
         # patches the checks, reload, json, print and the results it hands back
@@ -467,3 +468,16 @@ def test_cli_needs_the_chapter(tmp_path):
     )  # fmt: skip
     assert done.returncode == 2 and "--chapter" in done.stderr
     shutil.rmtree(tmp_path)
+
+
+def test_answers_are_probed_right_after_their_check_cell():
+    from nnlib.grading import _clean, probe_positions
+
+    nb = solved_version(_nb(), CH01.name)
+    cells = exercise_cells(nb)
+    positions = probe_positions(nb, _clean(nb), chapter_exercises("01"))
+    assert positions == {ex_id: where["check"] for ex_id, where in cells.items()}
+    for cell in nb["cells"]:  # metadata gone: after the last cell that defines the answer
+        cell["metadata"] = {}
+    positions = probe_positions(nb, _clean(nb), chapter_exercises("01"))
+    assert positions["01.2"] == cells["01.2"]["answer"]
