@@ -29,14 +29,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 #: Chapters whose cells fail (a) today, each naming its cell, for the chapter's owner to
 #: fix; strict, so that the mark has to go when the chapter is fixed.
-KNOWN_TWICE_FAILURES: dict[str, str] = {
-    "07_backpropagation.ipynb": (
-        "chapter 07, cell 6 (`L_v.backward()`, then asserts the gradients) raises "
-        "AssertionError when run a second time: the leaves' .grad accumulate while the "
-        "intermediate nodes' are reset; for chapter 07's owner (zero the gradients or rebuild "
-        "the graph in that cell)"
-    ),
-}
+KNOWN_TWICE_FAILURES: dict[str, str] = {}
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
