@@ -165,3 +165,27 @@ def test_nbgrader_tests_hold_hidden_cases_between_the_markers():
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             assert "solution(" not in _src(cell)
+
+
+@pytest.mark.slow
+def test_an_nbgrader_test_cell_survives_a_patched_require(tmp_path):
+    """A notebook that replaces require (the one-line trick) still fails the graded cell."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    source = nbgrader_version(_nb(), CH01.name)
+    test = _src(source["cells"][instructor.exercise_cells(source)["01.2"]["check"]])
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import nnlib.exercises\n"
+            "nnlib.exercises.require = lambda *a, **k: None\n"
+            "def derivative(f, x):\n    return 0.0\n"
+        ),
+        nbformat.v4.new_code_cell(test),
+    ]
+    client = NotebookClient(nb, kernel_name="python3", timeout=120,
+                            resources={"metadata": {"path": str(tmp_path)}})  # fmt: skip
+    with pytest.raises(CellExecutionError, match="AssertionError"):
+        client.execute()
