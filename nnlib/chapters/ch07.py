@@ -2,12 +2,14 @@
 
 The notebook is ``notebooks/07_*.ipynb``; it imports this module as ``ch07``.
 
-Exercises: the learner builds a scalar autograd class ``Scalar`` one operation
-at a time (07.1 ``+``, 07.2 ``*``, 07.3 ``tanh``, 07.4 an iterative
-``backward()``), each checked on its own against ``nnlib.engine.Value``;
-then writes a ``Linear`` layer's backward pass in the other layout, Y = X·W + b
-with W of shape (in, out) (07.5), and the gradient of softmax with a
-class-weighted cross-entropy (07.6), checked against ``nnlib`` and central
+Exercises: the learner builds a scalar autograd class ``Scalar`` one group of
+operations at a time (07.1 ``+``, unary ``-`` and ``-``; 07.2 ``*`` and ``**``
+with a number exponent; 07.3 ``tanh`` and ``relu``; 07.4 an iterative
+``backward()``), each checked on its own against ``nnlib.engine.Value``, then
+trains a neuron and a small MLP with it (``unfinished`` says whether it can);
+then writes a ``Linear`` layer's backward pass in the other layout,
+Y = X·W + b with W of shape (in, out) (07.5), and the gradient of softmax with
+a class-weighted cross-entropy (07.6), checked against ``nnlib`` and central
 differences. Solutions and hidden cases: ``nnlib/solutions/ch07.py``.
 """
 
