@@ -217,3 +217,11 @@ def test_exercise_registration_refuses_bad_ids_and_kinds():
 def test_load_chapter_refuses_bad_numbers():
     with pytest.raises(ValueError, match="'00' to '09'"):
         ex.load_chapter("1")
+
+
+def test_a_diagnosis_that_fails_never_hides_the_report():
+    def diagnose(case, got, want):
+        raise TypeError("a result of a shape the diagnosis did not foresee")
+
+    fb = first_failure([{"want": 1.0}], got=[2.0], diagnose=diagnose)
+    assert fb.passed is False and "expected: 1" in fb.message and "TypeError" not in fb.message
