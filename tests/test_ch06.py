@@ -163,7 +163,7 @@ _CE = {
     [
         ("naive", "overflow encountered in exp\n  e^1000 overflows"),
         ("shifted softmax, then log", "divide by zero encountered in log\n  A log of 0"),
-        ("one max for the batch", "one max was used for the whole batch"),
+        ("one max for the batch", "one max m for the whole batch"),
         ("sum", "That is the sum over the batch"),
         ("sign", "Wrong sign"),
         ("log10", "log base 10"),

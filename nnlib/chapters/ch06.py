@@ -261,8 +261,37 @@ _FLOAT_TROUBLE = {
 }
 
 
+_EXP_UNDERFLOW = -745.0  #: e^x rounds to 0 below about this x
+
+
+def _log_of_zero(case) -> str:
+    """Which log of 0 this case can produce: a softmax probability that rounded to 0, or a
+    row that underflowed entirely under one max for the whole batch (told apart by the case)."""
+    logits, targets = case["logits"], case["targets"]
+    rows = np.arange(len(targets))
+    batch_wide = bool(((logits - logits.max()).max(axis=1) < _EXP_UNDERFLOW).any())
+    gaps = logits[rows, targets] - logits.max(axis=1)  # log of each true probability, at most
+    probability = bool((gaps < _EXP_UNDERFLOW).any())
+    if batch_wide and not probability:
+        return (
+            "A log of 0: with one max m for the whole batch, every e^(zⱼ - m) of a row far "
+            "below it underflows to 0, and so does their sum. Take each row's own max: "
+            "logits.max(axis=1, keepdims=True)."
+        )
+    if probability and not batch_wide:
+        return (
+            f"A log of 0: a probability that rounded to 0 (e^{gaps.min():g} is 0 in floats, "
+            f"though its log, about {gaps.min():g}, is an ordinary number). Don't take the log "
+            "of a softmax; compute "
+            "log-softmax directly, z_true - m - log Σ e^(zⱼ - m), with m the max of each row."
+        )
+    return _FLOAT_TROUBLE["divide by zero"]
+
+
 @_never_raises
 def _explain_ce_error(case, raised_error):
+    if raised_error.type == "FloatingPointError" and "divide by zero" in raised_error.message:
+        return _log_of_zero(case)
     if raised_error.type == "FloatingPointError":
         return next((t for k, t in _FLOAT_TROUBLE.items() if k in raised_error.message), None)
     if "broadcast" in raised_error.message:

@@ -33,7 +33,7 @@ MUTANTS = {
                 "    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
                 "    return -np.mean(np.log(p[np.arange(len(targets)), targets]))\n"
             ),
-            ("divide by zero", "A log of 0"),
+            ("divide by zero", "a probability that rounded to 0"),
         ),
         Mutant(
             "one max for the whole batch",
@@ -41,7 +41,7 @@ MUTANTS = {
                 "    m = logits.max()\n    lse = m + np.log(np.exp(logits - m).sum(axis=1))\n"
                 f"    return np.mean(lse - {_TRUE})\n"
             ),
-            "one max was used for the whole batch",
+            ("one max m for the whole batch", "each row's own max"),
         ),
         Mutant(
             "max subtracted, not added back",
