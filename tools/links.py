@@ -71,14 +71,38 @@ def repository_url(course: dict) -> str:
     return f"https://github.com/{course['repository']}"
 
 
-def nbgitpuller_url(course: dict, notebook: str, hub: str = "https://YOUR-HUB") -> str:
-    """An nbgitpuller link: clones (or updates) the course on a JupyterHub, opens a chapter."""
+def clone_folder(repo_url: str) -> str:
+    """The folder nbgitpuller clones ``repo_url`` into, in the student's home.
+
+    nbgitpuller names it after the URL's last path component, as is (a ``.git``
+    ending stays): ``https://github.com/nn-course/how-neural-networks-learn`` and
+    ``git://127.0.0.1:9418/how-neural-networks-learn`` both give
+    ``how-neural-networks-learn``.
+    """
+    return repo_url.rstrip("/").split("/")[-1]
+
+
+def nbgitpuller_path(repo_url: str, branch: str, path: str) -> str:
+    """The part of an nbgitpuller link after a hub's address.
+
+    Opening ``https://HUB`` + this path logs the student in, starts their server,
+    clones ``repo_url`` into their home (or, on a later click, merges its new
+    commits into their copy) and opens JupyterLab on ``path``, a file of the
+    repository such as ``notebooks/01_limits.ipynb``. The docs' table and the
+    JupyterHub test (tests/hub) both build their links here.
+    """
     from urllib.parse import quote
 
-    name = course["repository"].split("/")[1]
-    repo = quote(repository_url(course), safe="")
-    path = quote(f"lab/tree/{name}/notebooks/{notebook}", safe="")
-    return f"{hub}/hub/user-redirect/git-pull?repo={repo}&branch={course['branch']}&urlpath={path}"
+    repo = quote(repo_url, safe="")
+    branch = quote(branch, safe="")
+    urlpath = quote(f"lab/tree/{clone_folder(repo_url)}/{path}", safe="")
+    return f"/hub/user-redirect/git-pull?repo={repo}&branch={branch}&urlpath={urlpath}"
+
+
+def nbgitpuller_url(course: dict, notebook: str, hub: str = "https://YOUR-HUB") -> str:
+    """An nbgitpuller link: clones (or updates) the course on a JupyterHub, opens a chapter."""
+    path = nbgitpuller_path(repository_url(course), course["branch"], f"notebooks/{notebook}")
+    return hub.rstrip("/") + path
 
 
 def instructor_blocks(course: dict, root: Path = ROOT) -> dict[str, str]:

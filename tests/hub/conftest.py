@@ -1,0 +1,302 @@
+"""A real JupyterHub on 127.0.0.1, for the tests of a class that gets the course by nbgitpuller.
+
+What runs, all on loopback and all stopped at the end (also on failure):
+
+- a git server (`git daemon`) serving a local copy of the course as
+  ``git://127.0.0.1:PORT/how-neural-networks-learn``: the stand-in for
+  GitHub, whose last path component names the folder nbgitpuller clones into,
+  as GitHub's address does;
+- JupyterHub with its own configurable-http-proxy, installed from the npm
+  registry with `npm ci` from this folder's package-lock.json into a cache
+  folder (``~/.cache/nnlib-hub``, or ``$NNLIB_HUB_CACHE``) the first time;
+- a shared-password authenticator (any user name, one password) and
+  SimpleLocalProcessSpawner: each student's server is a process of this
+  machine with its home in a throw-away folder;
+- as each student's single-user server, this test environment itself
+  (``jupyterhub-singleuser`` from the course's virtual environment: the
+  packages of requirements.txt, nnlib and nbgitpuller), with the course's
+  JupyterLab settings where binder/postBuild puts them for an image.
+
+Chromium is Debian's, driven by Playwright, as in tests/browser. Without node,
+npm or Chromium the tests skip on a laptop; with NNLIB_REQUIRE_HUB=1 or CI set
+(as in .ci/run) they fail instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = ROOT / "test-artifacts" / "hub"
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "learn-backprop"  # the shared password every test student logs in with
+COURSE = "how-neural-networks-learn"  # the clone folder: the repository's name, as on GitHub
+GIT = {"GIT_AUTHOR_NAME": "Course", "GIT_AUTHOR_EMAIL": "course@example.invalid"}
+GIT |= {"GIT_COMMITTER_NAME": "Course", "GIT_COMMITTER_EMAIL": "course@example.invalid"}
+
+
+def required() -> bool:
+    return os.environ.get("NNLIB_REQUIRE_HUB") == "1" or os.environ.get("CI", "") not in ("", "0")
+
+
+def skip_or_fail(reason: str) -> None:
+    if required():
+        pytest.fail(f"{reason}; NNLIB_REQUIRE_HUB=1 or CI makes the JupyterHub tests mandatory")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def git(*args: str, cwd: Path) -> str:
+    out = subprocess.run(
+        ["git", *args], cwd=cwd, env=dict(os.environ, **GIT), check=True,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return out.stdout
+
+
+def wait_for(url: str, proc: subprocess.Popen, log: Path, what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            raise RuntimeError(f"{what} did not start; its log ({log}) ends:\n{tail}")
+        time.sleep(0.3)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# -- the proxy and the browser -------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def proxy_command() -> str:
+    """configurable-http-proxy, as pinned in package-lock.json, installed once into a cache."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        skip_or_fail("node and npm are not installed (apt install nodejs npm); the hub needs them")
+    lock = (HERE / "package-lock.json").read_bytes()
+    cache = Path(os.environ.get("NNLIB_HUB_CACHE", Path.home() / ".cache" / "nnlib-hub"))
+    prefix = cache / hashlib.sha256(lock).hexdigest()[:12]
+    exe = prefix / "node_modules" / ".bin" / "configurable-http-proxy"
+    if not exe.exists():
+        prefix.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(HERE / name, prefix / name)
+        done = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=prefix, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        if done.returncode != 0 or not exe.exists():
+            skip_or_fail(f"`npm ci` of configurable-http-proxy failed:\n{done.stderr[-2000:]}")
+    return str(exe)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = next(
+        (p for p in map(shutil.which, ("/usr/bin/chromium", "chromium", "chromium-browser")) if p),
+        None,
+    )
+    if path is None:
+        skip_or_fail("Chromium is not installed (apt install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed (requirements-dev.txt)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )  # fmt: skip
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+# -- the course's git server ---------------------------------------------------------------
+
+
+class GitServer:
+    """`git daemon` on 127.0.0.1 serving every repository in one folder, read-only."""
+
+    def __init__(self, base: Path):
+        self.base = base
+        self.port = free_port()
+        base.mkdir(parents=True, exist_ok=True)
+        self.log = base.parent / "git-daemon.log"
+        self._log = open(self.log, "w")
+        self.proc = subprocess.Popen(
+            [
+                "git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1",
+                f"--port={self.port}", f"--base-path={base}", str(base),
+            ],
+            stdout=self._log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def url(self, name: str) -> str:
+        return f"git://127.0.0.1:{self.port}/{name}"
+
+    def wait(self, name: str) -> None:
+        deadline = time.monotonic() + 30
+        while subprocess.run(["git", "ls-remote", self.url(name)], capture_output=True).returncode:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"git daemon does not serve {name}; see {self.log}")
+            time.sleep(0.2)
+
+    def close(self) -> None:
+        stop(self.proc)
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def git_server(tmp_path_factory):
+    server = GitServer(tmp_path_factory.mktemp("git") / "repos")
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def course_files(root: Path = ROOT) -> list[str]:
+    """The files a commit of this working tree would hold: tracked, and new ones not ignored."""
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=root)
+    return sorted(f for f in set(listed.split("\0")) if f and (root / f).is_file())
+
+
+def make_repository(server: GitServer, source: Path, files: list[str] | None = None) -> Path:
+    """Commit ``files`` of ``source`` (default: all) as the course's repository, branch main."""
+    repo = server.base / COURSE
+    if files is None:
+        files = [str(p.relative_to(source)) for p in source.rglob("*") if p.is_file()]
+    for name in files:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, repo / name)
+    git("init", "-q", "-b", "main", cwd=repo)
+    git("add", "-A", cwd=repo)
+    git("commit", "-q", "-m", "The course", cwd=repo)
+    server.wait(COURSE)
+    return repo
+
+
+# -- JupyterHub ----------------------------------------------------------------------------
+
+CONFIG = """\
+c = get_config()  # noqa: F821
+c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {hub_port}
+c.JupyterHub.db_url = "sqlite:///{base}/jupyterhub.sqlite"
+c.JupyterHub.cookie_secret_file = "{base}/jupyterhub_cookie_secret"
+c.JupyterHub.pid_file = "{base}/jupyterhub.pid"
+c.JupyterHub.cleanup_servers = True
+c.ConfigurableHTTPProxy.command = ["{proxy}"]
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{proxy_api_port}"
+c.ConfigurableHTTPProxy.pid_file = "{base}/proxy.pid"
+c.JupyterHub.authenticator_class = "shared-password"
+c.SharedPasswordAuthenticator.user_password = "{password}"
+c.Authenticator.allow_all = True
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = "{base}/home/{{username}}"
+c.Spawner.cmd = ["{singleuser}"]
+c.Spawner.args = {args!r}
+c.Spawner.default_url = "/lab"
+c.Spawner.environment = {environment!r}
+c.Spawner.start_timeout = 90
+c.Spawner.http_timeout = 90
+"""
+
+
+class Hub:
+    """A running JupyterHub: ``url``, ``home(user)``, and the hub's log."""
+
+    def __init__(self, base: Path, proxy: str, environment: dict[str, str] | None = None):
+        self.base = base
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        image = base / "image-etc-jupyter"  # where binder/postBuild puts the course's settings
+        (image / "labconfig").mkdir(parents=True)
+        shutil.copy(
+            ROOT / "jupyter-config" / "labconfig" / "default_setting_overrides.json",
+            image / "labconfig",
+        )
+        env = {"JUPYTER_CONFIG_PATH": str(image), **(environment or {})}
+        args = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        config = base / "jupyterhub_config.py"
+        config.write_text(
+            CONFIG.format(
+                port=self.port, hub_port=free_port(), proxy_api_port=free_port(), base=base,
+                proxy=proxy, password=PASSWORD, singleuser=VENV_BIN / "jupyterhub-singleuser",
+                args=args, environment=env,
+            )
+        )  # fmt: skip
+        self.log = base / "jupyterhub.log"
+        self._log = open(self.log, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyterhub", "-f", str(config)],
+            cwd=base, stdout=self._log, stderr=subprocess.STDOUT,
+            env=dict(os.environ, CONFIGPROXY_AUTH_TOKEN=secrets.token_hex(16)),
+        )  # fmt: skip
+        wait_for(f"{self.url}/hub/api", self.proc, self.log, "JupyterHub", timeout=90)
+
+    def home(self, user: str) -> Path:
+        return self.base / "home" / user
+
+    def close(self) -> None:
+        stop(self.proc)
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def start_hub(tmp_path_factory, proxy_command):
+    """Start a hub (``start_hub(environment=...)``); every hub started is stopped at the end."""
+    hubs: list[Hub] = []
+
+    def start(environment: dict[str, str] | None = None) -> Hub:
+        hub = Hub(tmp_path_factory.mktemp("hub"), proxy_command, environment)
+        hubs.append(hub)
+        return hub
+
+    try:
+        yield start
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for hub in hubs:
+            hub.close()
+            shutil.copy(hub.log, ARTIFACTS / f"jupyterhub-{hub.port}.log")
