@@ -477,3 +477,17 @@ def test_library_shortcuts_are_refused():
     for ex_id, source in sources.items():
         fb = _run(ex_id, define(source, get(ex_id).answers[0]))
         assert fb.passed is False and "switched off" in fb.message, fb.message
+
+
+def test_stored_pytorch_losses_ship_with_nnlib():
+    """Without PyTorch, the capstone still compares with PyTorch's recorded losses."""
+    losses, version = ch09.pytorch_capstone_losses()
+    assert version.startswith("2.13") and losses.shape == (450,)
+    assert np.all(np.isfinite(losses)) and abs(losses[0] - math.log(10)) < 0.05
+    assert losses[-1] < 0.2
+
+
+def test_explorers_say_what_they_show():
+    assert "patience 5" in ch09.patience_explorer(np.ones(50), np.linspace(1, 2, 50)).alt_text()
+    assert "gain 1.00" in ch09.init_explorer().alt_text()
+    assert "Adam (vermillion" in ch09.optimiser_explorer("valley").alt_text()

@@ -89,3 +89,64 @@ def test_capstone_loss_curve_matches_torch():
             t_adam.step()
             theirs.append(loss.item())
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-10)
+
+
+def _capstone_batches():
+    """The chapter's capstone (section 8), as the notebook runs it: the initial weights,
+    the shuffles of every epoch it trained, and nnlib's loss on every mini-batch."""
+    X, y = load_digits()
+    X_rest, _, y_rest, _ = train_test_split(X, y, test_size=0.2, rng=0)
+    X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, test_size=0.2, rng=1)
+    model = nn.Sequential(
+        nn.Linear(64, 64, init="he_normal", rng=10), nn.ReLU(), nn.Linear(64, 10, rng=11)
+    )
+    model[2].weight.data *= 0.1
+    model[2].bias.data[:] = 0.0
+    initial = [p.data.copy() for p in model.parameters()]
+    loss_fn, adam = nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=0.02)
+    shuffle = np.random.default_rng(0)
+    losses, orders, best, waited = [], [], math.inf, 0
+    for _ in range(100):
+        order = shuffle.permutation(len(X_train))
+        orders.append(order)
+        for start in range(0, len(order), 64):
+            batch = order[start : start + 64]
+            losses.append(loss_fn(model(X_train[batch]), y_train[batch]))
+            adam.zero_grad()
+            model.backward(loss_fn.backward())
+            adam.step()
+        val = loss_fn(model(X_val), y_val)
+        best, waited = (val, 0) if val < best else (best, waited + 1)
+        if waited == 5:
+            break
+    return X_train, y_train, initial, orders, np.array(losses)
+
+
+def test_stored_capstone_losses_are_pytorchs():
+    """The PyTorch losses shipped with nnlib (drawn in chapter 09 for every learner) are
+    what PyTorch computes for the capstone's weights and batches, and nnlib agrees."""
+    from nnlib.chapters.ch09 import pytorch_capstone_losses
+
+    stored, version = pytorch_capstone_losses()
+    X_train, y_train, initial, orders, ours = _capstone_batches()
+    torch.set_num_threads(1)
+    twin = torch.nn.Sequential(
+        torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10)
+    ).double()
+    with torch.no_grad():
+        for tp, w in zip(twin.parameters(), initial, strict=True):
+            tp.copy_(torch.from_numpy(w))
+    t_adam, t_loss_fn = torch.optim.Adam(twin.parameters(), lr=0.02), torch.nn.CrossEntropyLoss()
+    X_t, y_t = torch.from_numpy(X_train), torch.from_numpy(y_train)
+    theirs = []
+    for order in orders:
+        for start in range(0, len(order), 64):
+            batch = torch.from_numpy(order[start : start + 64])
+            loss = t_loss_fn(twin(X_t[batch]), y_t[batch])
+            t_adam.zero_grad()
+            loss.backward()
+            t_adam.step()
+            theirs.append(loss.item())
+    assert version.startswith("2.") and len(stored) == len(theirs) == len(ours)
+    np.testing.assert_allclose(theirs, stored, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ours, stored, rtol=0, atol=1e-10)

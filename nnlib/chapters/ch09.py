@@ -8,6 +8,7 @@ The notebook is ``notebooks/09_*.ipynb``; it imports this module as ``ch09``.
 from __future__ import annotations
 
 import math
+from importlib import resources
 
 import ipywidgets as widgets
 import numpy as np
@@ -272,6 +273,13 @@ def optimiser_explorer(surface: str = "rosenbrock") -> Explorer:
         figure=fig,
         draw=draw,
         title=f"Four optimisers on the {surface} surface",
+        alt=lambda r: (
+            f"Left: contour lines of the {surface} surface with the paths of SGD (grey, "
+            "solid, circles), momentum (blue, dashed, squares), RMSprop (green, dotted, "
+            "triangles) and Adam (vermillion, dash-dotted, diamonds) from the same start "
+            "towards the minimum (black star). Right: each one's loss per step, on a log "
+            f"scale. {_paths_readout(r).replace('<b>', '').replace('</b>', '')}."
+        ),
     )
 
 
@@ -381,6 +389,13 @@ def init_explorer(activation: str = "tanh", gain: float = 1.0) -> Explorer:
         figure=fig,
         draw=draw,
         title="Initial weight scale through ten layers of 128 units",
+        alt=lambda r: (
+            f"Left: the spread (standard deviation) of the activations after each of ten "
+            f"{r['activation']} layers, log scale, for gain {r['gain']:.2f}: "
+            f"{r['std'][0]:.3g} after layer 1, {r['std'][-1]:.3g} after layer 10. Right: "
+            "histograms of the values of layers 1, 4, 7 and 10. Verdict: "
+            f"{_init_verdict(r)}."
+        ),
     )
 
 
@@ -434,7 +449,29 @@ def patience_explorer(train_losses, val_losses, patience: int = 5) -> Explorer:
         figure=fig,
         draw=draw,
         title="Early stopping: how long to wait for an improvement",
+        alt=lambda r: (
+            "Training loss (blue, solid) falling steadily and validation loss (orange, "
+            "dashed) falling then rising, per epoch on a log scale; a dotted vertical line "
+            f"where training stops with patience {r['patience']} (after epoch {r['stop']}) "
+            f"and a star at the epoch whose weights are kept ({r['best']})."
+        ),
     )
+
+
+# ------------------------------------------------------------------ capstone
+
+
+def pytorch_capstone_losses() -> tuple[np.ndarray, str]:
+    """The capstone's mini-batch losses as PyTorch computed them, and PyTorch's version.
+
+    Recorded with torch 2.13 in 64-bit floats, from the capstone's initial weights and
+    batches (section 8 of the chapter), and shipped with the course so that every
+    learner sees the comparison; tests/test_torch_oracle_09.py records them again and
+    compares, where PyTorch is installed.
+    """
+    stored = resources.files("nnlib.data") / "capstone_pytorch_losses.npz"
+    with stored.open("rb") as f, np.load(f) as data:
+        return data["losses"].copy(), str(data["torch_version"])
 
 
 # ------------------------------------------------------------------ spot the bug
@@ -449,7 +486,7 @@ def softmax_classifier(X_tr, y_tr, batch_size, lr, epochs=5):
         for Xb, yb in batches(X_tr, y_tr, batch_size, rng=g):
             probs = F.softmax(Xb @ W + b)
             grad = probs.copy()
-            grad[np.arange(len(yb)), yb] -= 1  # dL/dscores, one row per example...
+            grad[np.arange(len(yb)), yb] -= 1  # ∂L/∂scores, one row per example...
             grad /= len(yb)  # ...divided by N, because the loss is a mean
             W -= lr * Xb.T @ grad
             b -= lr * grad.sum(axis=0)  # the bias gradient: a sum over the examples
@@ -802,7 +839,7 @@ def judge_adamw_step(cases, results) -> Feedback:
     answers="adamw_step",
     placeholder='''
 def adamw_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
-    """One AdamW update of the weights w (an array) with gradient g.
+    """One AdamW update of the weights w (an array) with gradient g = ∂L/∂w.
 
     Adam with both bias corrections and ε added to √v̂, plus the decoupled weight
     decay: the weights also shrink by lr·weight_decay·w (w as it was before this

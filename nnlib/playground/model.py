@@ -20,7 +20,12 @@ What a run is made of
   regression uses the raw output and ``MSELoss``.
 - **Regularisation** of the weights (not the biases), rate λ:
   L2 adds (λ/2)·Σw² to the loss, so λ·w to each weight's gradient;
-  L1 adds λ·Σ|w|, so λ·sign(w).
+  L1 adds λ·Σ|w|. Its gradient λ·sign(w) would make a weight hop across 0
+  for ever, never land on it, so training handles L1 with a *proximal*
+  (soft-threshold) step instead: after the optimiser's step on the data loss,
+  every weight moves lr·λ towards 0 and stops at exactly 0 if it would cross
+  it, w ← sign(w)·max(|w| - lr·λ, 0). That is what makes L1 set weights to
+  exactly 0. (``gradients()`` still reports λ·sign(w) as the penalty's part.)
 - **Training**: one *epoch* shuffles the training points and takes one
   optimiser step per mini-batch of ``batch_size`` points. The loss history
   records the data loss (no penalty) on the training and test points after
@@ -686,12 +691,20 @@ class PlaygroundModel:
             w = m.weight
             w.grad += lam * (w.data if kind == "L2" else np.sign(w.data))
 
-    def _backward(self, Z, t) -> float:
+    def _backward(self, Z, t, penalty: bool = True) -> float:
         loss = float(self.loss_fn(self.net(Z), t))
         self.net.zero_grad()
         self.net.backward(self.loss_fn.backward())
-        self._add_penalty_grad()
+        if penalty:
+            self._add_penalty_grad()
         return loss
+
+    def _soft_threshold(self) -> None:
+        """L1's proximal step: every weight moves lr·λ towards 0, stopping at exactly 0."""
+        shrink = self._config["learning_rate"] * self._config["regularization_rate"]
+        for m in self.linears:
+            w = m.weight.data
+            w[...] = np.sign(w) * np.maximum(np.abs(w) - shrink, 0.0)
 
     def objective(self) -> float:
         """What training minimises, on all training points: data loss + penalty."""
@@ -763,10 +776,13 @@ class PlaygroundModel:
 
     def _epoch(self, Z, t, bs) -> None:
         order = self._shuffle.permutation(len(Z))
+        l1 = self._config["regularization"] == "L1" and self._config["regularization_rate"] > 0
         for start in range(0, len(order), bs):
             batch = order[start : start + bs]
-            self._backward(Z[batch], t[batch])
+            self._backward(Z[batch], t[batch], penalty=not l1)
             self.optimizer.step()
+            if l1:  # L1 by its proximal step, after the step on the data loss
+                self._soft_threshold()
         self.epoch += 1
         self._record()
         self._replay(self.epoch)
@@ -943,6 +959,7 @@ class PlaygroundModel:
             "adam": f"optim.Adam(model.parameters(), lr={c['learning_rate']!r})",
         }[c["optimizer"]]
         lam = c["regularization_rate"]
+        prox_lines: list[str] = []
         if c["regularization"] == "none" or lam == 0:
             reg_lines = []
         elif c["regularization"] == "L2":
@@ -951,9 +968,13 @@ class PlaygroundModel:
                 f"            w.grad += {lam!r} * w.data",
             ]
         else:
-            reg_lines = [
-                "        for w in weights:  # L1: d/dw of λ·|w| is λ·sign(w)",
-                f"            w.grad += {lam!r} * np.sign(w.data)",
+            reg_lines = []
+            shrink = c["learning_rate"] * lam
+            prox_lines = [
+                f"        for w in weights:  # L1's proximal step: lr·λ = {shrink!r} towards 0,",
+                "            # stopping at exactly 0 (a soft threshold)",
+                f"            w.data[...] = np.sign(w.data) * np.maximum(np.abs(w.data) - "
+                f"{shrink!r}, 0.0)",
             ]
         data_args = f"n_points={c['n_points']}, noise={c['noise']!r}, seed={c['seed']}"
         if c["dataset"] == "custom":
@@ -1018,6 +1039,7 @@ class PlaygroundModel:
             "        model.backward(loss_fn.backward())",
             *reg_lines,
             "        optimizer.step()",
+            *prox_lines,
             "    history.append(loss_fn(model(Z_train), t_train))",
             "",
             "train_loss = history[-1]",

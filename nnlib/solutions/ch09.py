@@ -17,7 +17,7 @@ from nnlib.chapters.ch09 import _adamw_case, _clip_case
 SOLUTIONS = {
     "09.1": '''
 def adamw_step(w, g, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
-    """One AdamW update of the weights w (an array) with gradient g.
+    """One AdamW update of the weights w (an array) with gradient g = ∂L/∂w.
 
     Adam with both bias corrections and ε added to √v̂, plus the decoupled weight
     decay: the weights also shrink by lr·weight_decay·w (w as it was before this
