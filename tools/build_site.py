@@ -245,6 +245,30 @@ def _widget_states(nb: dict) -> dict:
     return nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
 
 
+READING_NOTE = """\
+:::{{admonition}} Reading this chapter, not running it
+:class: tip
+This page shows the chapter as a fresh run leaves it: its figures, the numbers
+it prints, each exercise's check saying "Not done yet", and every explorer in
+its starting state. To move the sliders live and do the exercises, open it with
+the launch button (<span aria-hidden="true">▶</span> *Launch*) at the top of
+the page: **Binder** needs nothing installed; on **Colab**, first run a new cell
+holding `{colab_install}`; **JupyterHub** opens it on your institution's hub.
+:::
+"""
+
+
+def add_reading_note(nb: dict, course: dict) -> None:
+    """After the chapter's opening cell, say what the page is and how to run the chapter."""
+    cell = {
+        "cell_type": "markdown",
+        "id": "course-site-reading-note",
+        "metadata": {},
+        "source": READING_NOTE.format(colab_install=colab_install(course)),
+    }
+    nb["cells"].insert(1, cell)
+
+
 def add_notes(nb: dict) -> int:
     """After every widget output, a note that moving it live needs the launch button.
 
@@ -446,6 +470,7 @@ def stage_book(
     for name, path in sorted(executed.items()):
         nb = json.loads(path.read_text(encoding="utf-8"))
         notes[name] = add_notes(nb)
+        add_reading_note(nb, course)
         dest = stage / "notebooks" / name
         for cell in nb["cells"]:
             if cell["cell_type"] == "markdown":

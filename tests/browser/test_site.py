@@ -255,6 +255,9 @@ def test_chapter_page(visit, chapter):
         page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         assert slider.input_value() != before, "the slider did not move"
+    # At the top, what the page is and how to run the chapter (Colab needs nnlib first).
+    tip = page.locator(".admonition.tip").first.inner_text()
+    assert "Reading this chapter" in tip and "!pip install" in tip
     # Every exercise's check runs and says so.
     assert "Not done yet" in text
     check_launch_links(page, chapter)
