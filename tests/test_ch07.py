@@ -690,3 +690,19 @@ def test_the_notebook_trains_with_the_learners_scalar_and_compares_with_value():
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     assert "ch07.unfinished(globals())" in code and "Number = Value" in code
     assert "train(Number, " in code and "train(Value, " in code and "gap <= 1e-12" in code
+
+
+def test_the_statements_quote_the_cases_they_describe():
+    tanh_inputs = [c["a"] for c in get("07.3").cases if c["op"] == "tanh"]
+    assert (min(tanh_inputs), max(tanh_inputs)) == (-800.0, 400.0)
+    assert "from -800 to 400" in _statement_of("07.3")
+    exponents = [c["n"] for c in get("07.2").cases if c["op"] == "**"]
+    assert sorted(exponents) == sorted([2, 3, -1, 0.5, 4])
+    assert "n = 2, 3, -1, 0.5 and 4" in _statement_of("07.2")
+    deep = max(len(c["program"]) for c in get("07.4").cases)
+    assert deep == 5001 and "5,000 nodes deep" in _statement_of("07.4")
+    assert "two\nrandom graphs" in _statement_of("07.4")
+    logits = [c["logits"] for c in get("07.6").cases]
+    assert max(np.abs(z).max() for z in logits) == 1e308
+    assert any(np.ptp(z.max(axis=1)) >= 1000 for z in logits if len(z) > 1)
+    assert "±1e308" in _statement_of("07.6")
