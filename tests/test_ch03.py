@@ -222,6 +222,12 @@ def test_neuron_check_on_mismatched_lengths():
     fb = check("03.1", wrong_kind)
     assert fb.passed is False and "raise ValueError" in fb.message
 
+    # expected and got read as sentences, not as the probe's records
+    assert "expected: raise ValueError, with 3 and 2 in its message" in fb.message
+    assert "got:      raised TypeError('lengths differ')" in fb.message
+    fb = check("03.1", numpy_neuron)
+    assert "got:      returned 6.0" in fb.message and "x has 1 number but" in fb.message
+
     def dot_neuron(x, w, b, activation):  # numpy's own error names both shapes: accepted
         return activation(float(np.dot(w, x)) + b)
 
@@ -294,7 +300,10 @@ def test_gate_weights_check():
     assert fb.passed is False and "z = 0 counts as class 0" in fb.message
     fb = check("03.3", (1, -1, 0.5))
     assert fb.passed is False and "lower the bias" in fb.message
-    assert check("03.3", (1, -1, 0)).passed is True  # z = 0 at (0, 0) and (1, 1) is class 0
+    fb = check("03.3", (1, -1, 0))
+    assert fb.passed is True  # z = 0 at (0, 0) and (1, 1) is class 0
+    assert "exactly 0 at (0, 0), (1, 1)" in fb.message  # ... which the praise points out
+    assert "exactly 0" not in check("03.3", (1, -1, -0.5)).message
 
 
 def test_gate_weights_check_names_the_point_on_the_wrong_side():

@@ -251,6 +251,34 @@ def test_softmax_slips(body, words):
     assert fb.passed is False and words in fb.message, fb.message
 
 
+def test_softmax_overflow_feedback_does_not_talk_about_np_where():
+    """np.where's two branches are 04.1's trap; a softmax that overflows never used it."""
+    fb = check("04.2", _softmax("e = np.exp(z / temperature); return e / e.sum()"))
+    assert fb.passed is False and "overflow" in fb.message and "np.where" not in fb.message
+
+
+def test_sigmoid_check_sees_through_warnings_switched_off():
+    """The textbook formula inside np.errstate(over="ignore") gives the right numbers with
+    no warning reaching the check; it must still fail, and not be praised."""
+
+    def hushed(z):
+        with np.errstate(over="ignore"):
+            return 1 / (1 + np.exp(-z))
+
+    fb = check("04.1", hushed, _prime)
+    assert fb.passed is False and "switches numpy's warnings off" in fb.message
+
+
+def test_sigmoid_praise_is_true_of_a_clipped_exponent():
+    """Clipping at ±500 takes e to powers up to 500: the praise must not say otherwise."""
+
+    def clipped(z):
+        return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+
+    fb = check("04.1", clipped, lambda z: clipped(z) * (1 - clipped(z)))
+    assert fb.passed is True and "≤ 0" not in fb.message
+
+
 def test_softmax_names_the_underflow_as_an_underflow():
     """Shifting only scores that are too large survives [1000, 1001] but gives 0/0 on
     [-1000, -1001]: the feedback says underflow, not overflow."""
@@ -328,6 +356,8 @@ def test_factor_check():
         (1.5**9, "8 factors"),
         ((1.5 * (1 - math.tanh(1.5) ** 2)) ** 8, "Every z is 0"),
         (1.5**-8, "Upside down"),
+        (1.5**10, "ten neurons"),
+        (25.6, "rounded"),
         (0.3, "Multiply one factor"),
         (True, "boolean"),
         ("25.6", "text"),

@@ -288,6 +288,11 @@ def _refused(got, want) -> bool:
     return all(str(n) in str(got.get("message", "")) for n in want.get("in_message", ()))
 
 
+def _count(n: int) -> str:
+    """ "1 number", "3 numbers"."""
+    return f"{n} number" if n == 1 else f"{n} numbers"
+
+
 def _neuron_case(x, w, b, activation, want) -> dict:
     return {"x": x, "w": w, "b": b, "activation": activation, "want": want}
 
@@ -362,7 +367,7 @@ def _diagnose_neuron(case, got, want):
                     f"{m}) so that whoever called the function sees what went wrong."
                 )
             return (
-                f"x has {n} numbers and w has {m}, and your code raised {got['raised'][0]}: "
+                f"x has {_count(n)} and w has {m}, and your code raised {got['raised'][0]}: "
                 "check len(x) != len(w) first and raise ValueError with both lengths in "
                 "its message."
             )
@@ -373,7 +378,7 @@ def _diagnose_neuron(case, got, want):
             else "numpy's * 'broadcast' the single input against every weight. "
         )
         return (
-            f"It returned a number instead of raising ValueError: x has {n} numbers but w has "
+            f"It returned a number instead of raising ValueError: x has {_count(n)} but w has "
             f"{m}. {why}Compare the lengths first and raise ValueError with both in its message."
         )
     try:
@@ -395,6 +400,8 @@ def _diagnose_neuron(case, got, want):
          "len(x) of them (range(len(x)), not range(len(x) - 1))."),
         (act(wx - products[0] + b), "The first input is left out: Python counts from 0, so "
          "the loop must start at index 0."),
+        (max(0.0, wx + b), "That is ReLU(z), but this case's activation is "
+         f"{act.__name__}: call the function passed in as `activation`, activation(z)."),
     ]  # fmt: skip
     for value, why in guesses:
         if not close(value, want) and close(g, value):
@@ -410,6 +417,15 @@ def _agree_neuron(got, want) -> bool:
     return close(as_number(got, "the neuron's output (one number)"), want)
 
 
+def _said(got) -> str:
+    """What the learner's neuron did with mismatched lengths, as a person reads it."""
+    if isinstance(got, dict) and "raised" in got:
+        return f"raised {got['raised'][0]}({got.get('message', '')!r})"
+    if isinstance(got, dict) and "returned" in got:
+        return f"returned {got['returned']!r}"
+    return repr(got)
+
+
 def judge_neuron(cases, results) -> Feedback:
     """neuron(x, w, b, activation) on inputs of many lengths and activations, and a
     ValueError giving both lengths when x and w differ in length."""
@@ -420,6 +436,18 @@ def judge_neuron(cases, results) -> Feedback:
         describe=_describe_neuron,
         diagnose=_diagnose_neuron,
     )
+    if failure:
+        index = _first_failing(cases, results, _agree_neuron)
+        case, got = cases[index], results[index]
+        if case.get("mismatch") and not isinstance(got, Raised):
+            n, m = (len(case["x"]), len(case["w"]))
+            lines = failure.message.split("\n")
+            for i, line in enumerate(lines):
+                if line.startswith("  expected: "):
+                    lines[i] = f"  expected: raise ValueError, with {n} and {m} in its message"
+                elif line.startswith("  got:      "):
+                    lines[i] = f"  got:      {_said(got)}"
+            failure = replace(failure, message="\n".join(lines))
     return failure or correct(
         f"Right on all {len(cases)} cases: inputs of many lengths with several activations, "
         "and every mismatch refused with a message that says what is wrong. That one line "
@@ -546,10 +574,16 @@ def _diagnose_line(case, got, want):
             "to q - p."
         )
     if not on_p and cosine < 1e-9:
-        return (
+        text = (
             "(w1, w2) is at right angles to the line, but the bias is off: z(p) must be 0, "
             "so b = -(w1·p1 + w2·p2)."
         )
+        if close(u[2], -_unit(want)[2], rel=1e-6, abs_tol=1e-9):
+            text += (
+                " If you turned the line round by negating w1 and w2, negate b with them: "
+                "all three change sign together."
+            )
+        return text
     return None
 
 
@@ -667,10 +701,17 @@ def check_gate_weights(gate_weights) -> Feedback:
     outputs = _gate(w)
     zs = [w[0] * x1 + w[1] * x2 + w[2] for x1, x2 in _GATE_INPUTS]
     if outputs == [0, 0, 1, 0]:
+        on_line = [p for p, z in zip(_GATE_INPUTS, zs, strict=True) if z == 0]
+        note = (
+            f" Note that z is exactly 0 at {', '.join(map(str, on_line))}: that counts as "
+            "class 0 here, but a bias a little lower would keep every point off the line."
+            if on_line
+            else ""
+        )
         return correct(
             f"z = {formula(w[:2], w[2], fmt='g')[4:]} is positive only at (1, 0). The "
             "negative weight lets x2 veto: a weight's sign says whether its input votes "
-            "for or against."
+            "for or against." + note
         )
     table = ", ".join(
         f"{p}: z = {z:g} → {o}" for p, z, o in zip(_GATE_INPUTS, zs, outputs, strict=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import sys
+import types
 import warnings
 
 import numpy as np
@@ -171,14 +172,19 @@ def softmax_explorer(temperature: float = 1.0, scores=(2.0, 1.0, 0.1)) -> Explor
 # hidden cases and our solutions live in nnlib/solutions/ch04.py.
 
 
-def _why_not_finite(message: str) -> str:
-    """numpy's message about a floating-point problem, with the real cause named."""
+def _why_not_finite(message: str, where_note: bool = False) -> str:
+    """numpy's message about a floating-point problem, with the real cause named
+    (``where_note``: add that np.where computes both branches, for 04.1's sigmoid)."""
     if "overflow" in message or "range" in message:
-        return (
+        text = (
             "overflow: e^z is larger than the largest float (about 1.8e308) once z > 709, so "
-            "never compute e to the power of a large positive number (and np.where computes "
-            "both of its branches for every element before it chooses)"
+            "never compute e to the power of a large positive number"
         )
+        if where_note:
+            text += (
+                " (and np.where computes both of its branches for every element before it chooses)"
+            )
+        return text
     if "invalid" in message:
         return (
             "nan, which a division 0/0 gives: when every exponent is below about -745, every "
@@ -194,7 +200,7 @@ def _why_not_finite(message: str) -> str:
     return message
 
 
-def _run_strict(fn, *args, name: str):
+def _run_strict(fn, *args, name: str, where_note: bool = False):
     """Call the learner's code with numpy's warnings turned into errors (underflow of a single
     e^z to 0 is fine: e^-1000 is 0 in floats). An overflow, 0/0 or x/0 comes back as
     FloatingPointError whose message names it."""
@@ -203,7 +209,23 @@ def _run_strict(fn, *args, name: str):
             warnings.simplefilter("error")
             return call(fn, *args, name=name)
     except (FloatingPointError, RuntimeWarning, OverflowError, ZeroDivisionError) as e:
-        raise FloatingPointError(f"{e}: {_why_not_finite(str(e))}") from e
+        raise FloatingPointError(f"{e}: {_why_not_finite(str(e), where_note)}") from e
+
+
+def _names_used(code: types.CodeType) -> set[str]:
+    """Every global and attribute name a function's code (and the code nested in it) uses."""
+    found = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found |= _names_used(const)
+    return found
+
+
+def _silences_numpy(fn) -> bool:
+    """Does the learner's function switch numpy's floating-point errors off itself
+    (np.errstate, np.seterr)? Inside it, an overflow would go unseen by the check."""
+    code = getattr(fn, "__code__", None)
+    return isinstance(code, types.CodeType) and bool(_names_used(code) & {"errstate", "seterr"})
 
 
 def _shortcuts(targets: dict[str, str]) -> dict[str, str]:
@@ -303,6 +325,13 @@ def _diagnose_sigmoid(case, got, want):
                 continue
             if not close(value, want, abs_tol=1e-12) and close(g, value, abs_tol=1e-12):
                 return why
+        off = ~np.isclose(g, want, rtol=1e-6, atol=1e-12)
+        if off.any() and not off[np.abs(z) < 5].any():
+            return (
+                f"Right near 0 but off far from it (from |z| = {np.abs(z[off]).min():g}): if "
+                "you clipped z, the bound is too tight and changes σ there. Clipping at ±500 "
+                "would be safe; a form that only takes e^-|z| needs no clipping at all."
+            )
     return None
 
 
@@ -317,9 +346,9 @@ def judge_sigmoid(cases, results) -> Feedback:
         diagnose=_diagnose_sigmoid,
     )
     return failure or correct(
-        f"Right on all {len(cases)} arrays, and not one warning, even at z = ±1e308: only e to "
-        "powers ≤ 0 were taken. σ'(0) = 0.25 is the steepest the sigmoid gets; at z = ±30 "
-        "the slope is below 1e-13, which is saturation."
+        f"Right on all {len(cases)} arrays, and not one overflow warning, even at z = ±1e308. "
+        "σ'(0) = 0.25 is the steepest the sigmoid gets; at z = ±30 the slope is below 1e-13, "
+        "which is saturation."
     )
 
 
@@ -358,8 +387,14 @@ def probe_sigmoid(sigmoid, sigmoid_prime, case):
         if not callable(fn):
             raise AnswerError(f"Expected a function {name}(z), got {fn!r}.")
     fn = functions[case["fn"]]
+    if _silences_numpy(fn):
+        raise AnswerError(
+            f"Your {case['fn']} switches numpy's warnings off (np.errstate or np.seterr). That "
+            "hides an overflow instead of avoiding it, and the check cannot see past it. Take "
+            "it out: with e^-|z| nothing overflows, so there is nothing to hide."
+        )
     with refusing(_shortcuts(_SIGMOID_SHORTCUTS), sigmoid, sigmoid_prime):
-        return _run_strict(fn, case["z"].copy(), name=case["fn"])
+        return _run_strict(fn, case["z"].copy(), name=case["fn"], where_note=True)
 
 
 def _softmax_case(z, t: float) -> dict:
@@ -687,6 +722,7 @@ def check_factor(factor) -> Feedback:
         (w * n, "The factors multiply, they don't add: 1.5 · 1.5 · … (8 times)."),
         (w ** (n - 1), "Count the neurons: 8 factors, not 7."),
         (w ** (n + 1), "Count the neurons: 8 factors, not 9."),
+        (w**10, "That is ten neurons, like section 3's chains; this chain has 8: 1.5⁸."),
         ((w * (1 - math.tanh(w) ** 2)) ** n, "Every z is 0 here, not 1.5: the input is 0 and "
          "every bias is 0, so each neuron computes tanh(1.5 · 0) = 0 and passes 0 on."),
         (w ** -n, "Upside down: the factor is 1.5⁸, not 1 / 1.5⁸."),
@@ -694,4 +730,9 @@ def check_factor(factor) -> Feedback:
     for value, why in slips:
         if close(f, value, rel=1e-3):
             return wrong(why)
+    if close(f, CHAIN_FACTOR, rel=0.02):
+        return wrong(
+            f"Close to 1.5⁸ = {CHAIN_FACTOR}, but rounded too far: keep more digits, or let "
+            "Python compute it (factor = 1.5 ** 8)."
+        )
     return wrong("Multiply one factor w · tanh'(z) per neuron, for all eight neurons.")

@@ -77,6 +77,11 @@ MUTANTS = {
             "broadcast",
         ),
         Mutant(
+            "ReLU written in, the activation ignored",
+            _neuron(_CHECK + "    return max(0.0, sum(wi * xi for wi, xi in zip(w, x)) + b)\n"),
+            ("That is ReLU(z)", "activation(z)"),
+        ),
+        Mutant(
             "the wrong kind of error",
             _neuron(
                 "    assert len(x) == len(w), 'lengths differ'\n"
@@ -136,6 +141,17 @@ MUTANTS = {
                 + _ORIENT
             ),
             "bias is off",
+        ),
+        Mutant(
+            "w turned towards positive, b left as it was",
+            _line(
+                "    w1, w2 = -(q[1] - p[1]), q[0] - p[0]\n"
+                "    b = -(w1 * p[0] + w2 * p[1])\n"
+                "    if w1 * positive[0] + w2 * positive[1] + b < 0:\n"
+                "        w1, w2 = -w1, -w2\n"
+                "    return (w1, w2, b)\n"
+            ),
+            ("bias is off", "negate b with them"),
         ),
         Mutant(
             "bias through positive instead of p",

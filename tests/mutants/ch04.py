@@ -38,6 +38,16 @@ MUTANTS = {
             ),
             ("overflow", "both of its branches"),
         ),
+        Mutant(
+            "textbook formula with numpy's warnings switched off",
+            _sig("    with np.errstate(over='ignore'):\n        return 1 / (1 + np.exp(-z))\n"),
+            "switches numpy's warnings off",
+        ),
+        Mutant(
+            "clipped too tightly",
+            _sig("    return 1 / (1 + np.exp(-np.clip(z, -10, 10)))\n"),
+            ("Right near 0", "clipped"),
+        ),
         Mutant("σ(-z): the exponent's sign", _sig("    return 1 / (1 + np.exp(z))\n"), "σ(-z)"),
         Mutant(
             "branches swapped",
