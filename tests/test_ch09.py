@@ -491,3 +491,12 @@ def test_explorers_say_what_they_show():
     assert "patience 5" in ch09.patience_explorer(np.ones(50), np.linspace(1, 2, 50)).alt_text()
     assert "gain 1.00" in ch09.init_explorer().alt_text()
     assert "Adam (vermillion" in ch09.optimiser_explorer("valley").alt_text()
+
+
+def test_a_missing_return_is_named():
+    fb = _run("09.1", lambda *args: None)
+    assert fb.passed is False and "`return` missing" in fb.message
+    fb = _run("09.2", lambda grads, max_norm: None)
+    assert fb.passed is False and "`return` missing" in fb.message
+    fb = _run("09.3", lambda step, lr, warm, total: lr * step / warm if step < warm else None)
+    assert fb.passed is False and "`return` missing" in fb.message and "step=10" in fb.message

@@ -882,6 +882,10 @@ def probe_adamw_step(adamw_step, case):
         for t, grad in enumerate(case["grads"], start=1):
             got = call(adamw_step, w.copy(), grad.copy(), m.copy(), v.copy(), t, *settings,
                        name="adamw_step")  # fmt: skip
+            if got is None:
+                raise AnswerError(
+                    "adamw_step returned None: is a `return` missing? It should return (w, m, v)."
+                )
             if not isinstance(got, tuple | list) or len(got) != 3:
                 raise AnswerError(
                     "adamw_step should return three arrays (w, m, v), got "
@@ -1095,6 +1099,11 @@ def probe_clip_by_global_norm(clip_by_global_norm, case):
     ):
         got = call(clip_by_global_norm, [x.copy() for x in grads], case["max_norm"],
                    name="clip_by_global_norm")  # fmt: skip
+    if got is None:
+        raise AnswerError(
+            "clip_by_global_norm returned None: is a `return` missing? It should return "
+            "(the clipped list, the norm before clipping)."
+        )
     if not isinstance(got, tuple | list) or len(got) != 2:
         raise AnswerError(
             "clip_by_global_norm should return two things: (the clipped list, the norm "
@@ -1240,6 +1249,8 @@ def probe_warmup_cosine(warmup_cosine, case):
     args = [case[k] for k in ("step", "base_lr", "warmup_steps", "total_steps")]
     with refusing(refused, warmup_cosine):
         got = call(warmup_cosine, *args, name="warmup_cosine")
+    if got is None:
+        return None  # the judge says: "returned None: is a `return` missing?"
     return as_number(got, "a number (the learning rate)")
 
 
