@@ -297,9 +297,9 @@ def _explain_ce_error(case, raised_error):
     if "broadcast" in raised_error.message:
         n, c = case["logits"].shape
         return (
-            f"logits is ({n}, {c}) and each row's max, taken without keepdims=True, has shape "
-            f"({n},): numpy lines it up with the last axis, the classes. Keep it a column: "
-            "logits.max(axis=1, keepdims=True) has shape (N, 1)."
+            f"logits is ({n}, {c}), and a per-row result such as each row's max or sum, taken "
+            f"without keepdims=True, has shape ({n},): numpy lines it up with the last axis, "
+            "the classes. Keep it a column: logits.max(axis=1, keepdims=True) has shape (N, 1)."
         )
     return None
 
@@ -334,8 +334,8 @@ def _diagnose_ce(case, got, want):
         (
             c > 1,
             lambda: want / c,
-            "np.mean over the whole (N, C) table divides by N·C: sum "
-            "over each row's classes, then take the mean over the batch.",
+            "np.mean over the whole (N, C) table divides by N·C: sum over each row's classes, "
+            "then take the mean over the batch.",
         ),
         (
             want != 0,
@@ -350,8 +350,8 @@ def _diagnose_ce(case, got, want):
         (
             True,
             lambda: np.mean(lse - m - true),
-            "The max was subtracted but not added back: "
-            "log Σ e^zⱼ = m + log Σ e^(zⱼ - m), so add each row's m to the log.",
+            "The max was subtracted but not added back: log Σ e^zⱼ = m + log Σ e^(zⱼ - m), "
+            "so add each row's m to the log.",
         ),
         (
             True,
@@ -361,24 +361,21 @@ def _diagnose_ce(case, got, want):
         (
             n > 1,
             lambda: np.mean(lse[:, None] - logits[:, targets]),
-            "logits[:, targets] "
-            "picks a whole column per target (an N×N table). Pick one entry per row: "
-            "logits[np.arange(N), targets].",
+            "logits[:, targets] picks a whole column per target (an N×N table). Pick one "
+            "entry per row: logits[np.arange(N), targets].",
         ),
         (
             c > 1,
             lambda: np.mean(_lse(logits, axis=0)[targets] - true),
-            "The log-sum-exp ran "
-            "down the columns (axis=0, over the batch). Each example's softmax is over its own "
-            "row: axis=1.",
+            "The log-sum-exp ran down the columns (axis=0, over the batch). Each example's "
+            "softmax is over its own row: axis=1.",
         ),
         (
             n == c,
             lambda: np.mean(m + np.log(np.exp(logits - m).sum(axis=1)) - true),
-            "Each "
-            "row's max needs keepdims=True: without it, logits - m subtracts the row maxima "
-            "along the classes, and with as many examples as classes it runs and gives wrong "
-            "numbers.",
+            "Each row's max needs keepdims=True: without it, logits - m subtracts the row "
+            "maxima along the classes, and with as many examples as classes it runs and gives "
+            "wrong numbers.",
         ),
     ]
     found = []
@@ -534,7 +531,8 @@ def _diagnose_huber(case, got, want):
     try:
         g = as_number(got)
     except AnswerError:
-        if isinstance(got, float) and math.isnan(got):
+        huge = np.abs(np.asarray(case["pred"]) - np.asarray(case["target"])).max() > 1e154
+        if isinstance(got, float) and math.isnan(got) and huge:
             return (
                 "NaN: a residual this large makes r² overflow to inf, and inf × 0 is NaN, so "
                 "multiplying by a 0/1 mask does not remove it. np.where(|r| <= delta, ..., ...) "
