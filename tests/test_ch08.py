@@ -593,3 +593,69 @@ def test_playground_rates_the_notebook_suggests_behave_as_it_says():
     assert np.max(np.diff(ten[50:])) > 1 and np.min(ten[50:]) > 0.2  # leaps, never settles
     assert np.max(ten) > 5 * ten[0]
     assert np.max(np.diff(three[:10])) > 0.5 and three[-1] < 0.01  # jumps, then settles
+
+
+# Section 5: the network trained from the learner's own pieces
+
+
+def _pieces_namespace(**sources):
+    namespace = {}
+    for source in sources.values():
+        exec(source, {"np": np}, namespace)
+    return namespace
+
+
+def test_nnlib_stand_ins_compute_the_in_out_layout_and_step_in_place():
+    g = np.random.default_rng(0)
+    X, W, dY = g.normal(0, 1, (5, 3)), g.normal(0, 1, (3, 4)), g.normal(0, 1, (5, 4))
+    dX, dW, db = ch08.nnlib_linear_backward(X, W, dY)
+    assert np.allclose(dX, dY @ W.T) and np.allclose(dW, X.T @ dY)
+    assert np.allclose(db, dY.sum(axis=0))
+    logits, labels = g.normal(0, 1, (4, 3)), np.array([0, 2, 1, 2])
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    p[np.arange(4), labels] -= 1
+    assert np.allclose(ch08.nnlib_cross_entropy_grad(logits, labels, np.ones(3)), p / 4)
+    with pytest.raises(ValueError, match="alike"):
+        ch08.nnlib_cross_entropy_grad(logits, labels, np.array([1.0, 2.0, 1.0]))
+    params, grads = [np.ones((2, 2)), np.zeros(3)], [np.ones((2, 2)), np.ones(3)]
+    held = list(params)
+    ch08.nnlib_sgd_step(params, grads, 0.5)
+    assert held[0] is params[0] and np.allclose(held[0], 0.5) and np.allclose(held[1], -0.5)
+
+
+def test_own_pieces_takes_the_learners_working_functions():
+    namespace = _pieces_namespace(
+        a=get("07.5").solution, b=get("07.6").solution, c=get("08.1").solution
+    )
+    chosen, report = ch08.own_pieces(namespace)
+    for name in ch08.PIECES:
+        assert chosen[name] is namespace[name]
+    assert report.count("yours") == 3 and "nnlib's" not in report
+
+
+def test_own_pieces_falls_back_to_nnlib_and_says_why():
+    namespace = _pieces_namespace(
+        a=get("07.5").placeholder,
+        b="def cross_entropy_grad(logits, labels, class_weights):\n    return logits",
+        c="def sgd_step(params, grads, lr):\n    raise ZeroDivisionError('oops')",
+    )
+    chosen, report = ch08.own_pieces(namespace)
+    lines = dict(line.split(maxsplit=1) for line in report.splitlines())
+    assert "not written yet" in lines["linear_backward"]
+    assert (
+        "disagrees" in lines["cross_entropy_grad"]
+        and "check('07.6'" in lines["cross_entropy_grad"]
+    )
+    assert "ZeroDivisionError" in lines["sgd_step"]
+    assert chosen == {name: stand_in for name, (_, stand_in, _) in ch08.PIECES.items()}
+    _, report = ch08.own_pieces({})
+    assert report.count("not written yet") == 3  # the same words as for a placeholder
+
+
+def test_a_step_that_is_not_in_place_is_not_used_for_the_network():
+    namespace = _pieces_namespace(
+        c="def sgd_step(params, grads, lr):\n"
+        "    return [p - lr * g for p, g in zip(params, grads)]"
+    )
+    chosen, report = ch08.own_pieces(namespace)
+    assert chosen["sgd_step"] is ch08.nnlib_sgd_step and "disagrees" in report

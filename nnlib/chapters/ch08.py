@@ -185,6 +185,108 @@ def valley_explorer(lr: float = 0.009, steps: int = 50) -> Explorer:
     )
 
 
+# --------------------------------------------- section 5: a network from your own pieces
+
+
+def nnlib_linear_backward(X, W, dY):
+    """nnlib's Linear backward in the (in, out) layout of exercise 07.5, Y = X·W + b:
+    (dX, dW, db) = (∂L/∂X, ∂L/∂W, ∂L/∂b), from ``nnlib.nn.Linear`` (which stores its own
+    weight the other way round, as (out, in))."""
+    W = np.asarray(W, dtype=float)
+    layer = nn.Linear(W.shape[0], W.shape[1])
+    layer.weight.data = W.T.copy()
+    layer(X)
+    layer.zero_grad()
+    dX = layer.backward(dY)
+    return dX, layer.weight.grad.T.copy(), layer.bias.grad.copy()
+
+
+def nnlib_cross_entropy_grad(logits, labels, class_weights):
+    """nnlib's ∂L/∂logits for the mean cross-entropy (``functional.cross_entropy_grad``).
+
+    It weights every class alike, so it stands in for exercise 07.6 only with equal
+    class weights, which is how section 5 calls it."""
+    weights = np.asarray(class_weights, dtype=float)
+    if not np.all(weights == weights[0]):
+        raise ValueError("nnlib's stand-in weights every class alike; pass equal weights")
+    return F.cross_entropy_grad(logits, labels)
+
+
+def nnlib_sgd_step(params, grads, lr):
+    """nnlib's ``optim.SGD`` step on plain arrays, in place (what exercise 08.1 writes)."""
+    held = []
+    for p, g in zip(params, grads, strict=True):
+        parameter = nn.Parameter(np.zeros(1))
+        parameter.data, parameter.grad = p, np.asarray(g, dtype=float)  # the array itself
+        held.append(parameter)
+    optim.SGD(held, lr=lr).step()
+
+
+def _try_linear_backward(fn):
+    g = np.random.default_rng(5)
+    X, W, dY = g.normal(0, 1, (4, 3)), g.normal(0, 1, (3, 2)), g.normal(0, 1, (4, 2))
+    got, want = fn(X, W, dY), nnlib_linear_backward(X, W, dY)
+    return len(got) == 3 and all(
+        np.shape(a) == np.shape(b) and np.allclose(a, b) for a, b in zip(got, want, strict=True)
+    )
+
+
+def _try_cross_entropy_grad(fn):
+    g = np.random.default_rng(6)
+    logits, labels = g.normal(0, 3, (5, 2)), np.array([0, 1, 1, 0, 1])
+    got = fn(logits, labels, np.ones(2))
+    want = nnlib_cross_entropy_grad(logits, labels, np.ones(2))
+    return np.shape(got) == want.shape and np.allclose(got, want)
+
+
+def _try_sgd_step(fn):
+    g = np.random.default_rng(7)
+    params = [g.normal(0, 1, (3, 2)), g.normal(0, 1, 2)]
+    grads = [g.normal(0, 1, (3, 2)), g.normal(0, 1, 2)]
+    mine, ours = [p.copy() for p in params], [p.copy() for p in params]
+    fn(mine, grads, 0.1)
+    nnlib_sgd_step(ours, grads, 0.1)
+    return all(np.allclose(a, b) for a, b in zip(mine, ours, strict=True))
+
+
+#: The pieces section 5 assembles: name -> (the exercise that writes it, nnlib's stand-in,
+#: a small test against the stand-in).
+PIECES = {
+    "linear_backward": ("07.5", nnlib_linear_backward, _try_linear_backward),
+    "cross_entropy_grad": ("07.6", nnlib_cross_entropy_grad, _try_cross_entropy_grad),
+    "sgd_step": ("08.1", nnlib_sgd_step, _try_sgd_step),
+}
+
+
+def own_pieces(namespace: dict) -> tuple[dict, str]:
+    """The functions section 5 trains with: each of ``PIECES`` from ``namespace`` (the
+    notebook's names) when it is defined and agrees with nnlib's on a small test, else
+    nnlib's stand-in; and a report that says, piece by piece, whose is used and why."""
+    chosen, lines = {}, []
+    for name, (ex_id, stand_in, agrees) in PIECES.items():
+        fn = namespace.get(name)
+        if not callable(fn):
+            why = f"nnlib's: yours is not written yet (exercise {ex_id})"
+        else:
+            try:
+                with np.errstate(all="ignore"):
+                    ok = bool(agrees(fn))
+            except NotImplementedError:  # the placeholder: the same words as no function at all
+                why = f"nnlib's: yours is not written yet (exercise {ex_id})"
+            except Exception as e:  # the learner's code may raise anything
+                why = f"nnlib's: yours raised {type(e).__name__}: {e} (check('{ex_id}', {name}))"
+            else:
+                why = (
+                    "yours"
+                    if ok
+                    else f"nnlib's: yours disagrees with nnlib's on a small test "
+                    f"(check('{ex_id}', {name}) shows where)"
+                )
+        chosen[name] = fn if why == "yours" else stand_in
+        lines.append(f"{name:<19} {why}")
+    return chosen, "\n".join(lines)
+
+
 # ------------------------------------------------------------------ exercises
 #
 # Each code exercise has public cases (dicts; "want" is what the judge compares with), a
