@@ -159,6 +159,8 @@ def test_01_1_accepts_numbers_as_written(answer):
         (1.261, "rise over run"),
         (12.01, "central"),
         (11.41, "backward difference"),
+        (4.1, "secant slope of x²"),
+        (12.6, "rounded"),
         (5.0, "is not it"),
         ("12.61", "remove the quotes"),
         (True, "boolean"),

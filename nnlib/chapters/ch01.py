@@ -297,6 +297,16 @@ def check_secant_slope(slope) -> Feedback:
         )
     if close(s, 12.01, rel=1e-4):
         return wrong("12.01 is the central quotient (from 1.9 to 2.1). Use the points 2 and 2.1.")
+    if close(s, 4.1, rel=1e-4):
+        return wrong(
+            "4.1 is the secant slope of x², (2.1² - 2²) / 0.1. This exercise's function is "
+            "f(x) = x³: cube both points."
+        )
+    if close(s, 12.61, rel=1e-2):
+        return wrong(
+            f"{s:g} is close to the answer but rounded: 2.1³ = 9.261 exactly, so keep every "
+            "digit of (9.261 - 8) / 0.1."
+        )
     return wrong(f"{s:g} is not it. Compute (f(2.1) - f(2)) / 0.1 with f(x) = x³.")
 
 
@@ -405,6 +415,16 @@ def _diagnose_derivative(case, got, want) -> str | None:
         )
     if abs(x) > 1 and same(_central(f, x, cube_root)):
         return "That step is not scaled: multiply it by max(|x|, 1), so that it grows with |x|."
+    if 0 < abs(x) < 1 and same(_central(f, x, cube_root * abs(x))):
+        return (
+            "That is the step ∛ε · |x|, without the max: at a small x such as this one the "
+            "step shrinks with x and round-off takes over. Use max(|x|, 1)."
+        )
+    if same(cube_root * scale):
+        return (
+            "That number is the step h itself, not the slope: return the central difference "
+            "computed with it."
+        )
     if same(_central(f, x, _EPS / 3 * scale)) or same(_central(f, x, _EPS / 3)):
         return (
             "The step is about 7e-17 · max(|x|, 1): `eps ** 1 / 3` means (eps ** 1) / 3. "
@@ -575,6 +595,11 @@ def _best_step_slips(case) -> list[tuple[float, str]]:
         ),
         (float(k), f"You returned the exponent k = {k}; return the step itself, 10**-k."),
         (
+            float(k - 1),
+            f"You returned {k - 1}, the position of the best step in the list (counting from 0); "
+            "return the step itself, steps[position].",
+        ),
+        (
             min(sizes),
             "That is an error, not a step: return the h whose error is smallest, not the "
             "smallest error.",
@@ -617,8 +642,9 @@ def _same_step(got, value) -> bool:
 
 
 def _diagnose_best_step(cases, results):
-    """A diagnosis that prefers the slip that explains *every* case, not just the failing one
-    (returning 1e-15 and taking the maximum agree on most functions, not on all)."""
+    """A diagnosis that names only a slip that explains *every* case, not just the failing one
+    (returning 1e-15 and taking the maximum agree on most functions, not on all; code with
+    some other slip may land on a named slip's step at one case by chance)."""
     slips = [_best_step_slips(case) for case in cases]
     numbers = [i for i, r in enumerate(results) if not isinstance(r, Raised)]
     consistent = [
@@ -629,9 +655,9 @@ def _diagnose_best_step(cases, results):
     @_safe
     def diagnose(case, got, want):
         index = next(i for i, c in enumerate(cases) if c is case)
-        here = [k for k, (value, _) in enumerate(slips[index]) if _same_step(got, value)]
-        for k in sorted(here, key=lambda k: not consistent[k]):
-            return slips[index][k][1]
+        for k, (value, why) in enumerate(slips[index]):
+            if consistent[k] and _same_step(got, value):
+                return why
         g = as_number(got)
         sizes = [abs(e) for e in _signed_errors(case)]
         nearest = min(range(len(_STEPS)), key=lambda k: abs(_STEPS[k] - g))

@@ -238,18 +238,23 @@ _G_CASES = [
 ]
 
 
-@_safe
-def _diagnose_g(case, got, want) -> str | None:
-    """The likely slip behind a wrong gradient of g(x, y) = x²·y + sin(x·y), or None."""
-    x, y = case["x"], case["y"]
-    gx, gy = _pair(got, "a pair")
+def _g_slips(x: float, y: float) -> list[tuple[tuple[float, float], str]]:
+    """What each known slip of 02.1 returns at (x, y), with the sentence that names it."""
     c = math.cos(x * y)
-    slips = [
-        ((want[1], want[0]), "The right numbers in the wrong order: ∂g/∂x comes first."),
+    return [
+        (
+            (x * x + x * c, 2 * x * y + y * c),
+            "The right numbers in the wrong order: ∂g/∂x comes first.",
+        ),
         (
             (2 * x * y + c, x * x + c),
             "The chain-rule factor is missing: the local derivative of sin(x·y) with respect "
             "to x is cos(x·y) times the local derivative of x·y, which is y (and x for ∂g/∂y).",
+        ),
+        (
+            (2 * x * y + x * c, x * x + y * c),
+            "The chain-rule factors are swapped: the local derivative of x·y with respect to x "
+            "is y (x is the one that moves, y is held fixed), and with respect to y it is x.",
         ),
         (
             (2 * x + y * c, x * x + x * c),
@@ -265,14 +270,42 @@ def _diagnose_g(case, got, want) -> str | None:
             "∂g/∂y holds x fixed: x²·y is then x² times y, whose slope in y is x², not 2x·y.",
         ),
     ]
-    for value, why in slips:
-        if close((gx, gy), value):
-            return why
-    if close(gx, want[0]) and not close(gy, want[1]):
-        return "∂g/∂x is right; look again at ∂g/∂y (hold x fixed this time)."
-    if close(gy, want[1]) and not close(gx, want[0]):
-        return "∂g/∂y is right; look again at ∂g/∂x (hold y fixed this time)."
-    return None
+
+
+def _diagnose_g(cases, results):
+    """The likely slip behind a wrong gradient of g(x, y) = x²·y + sin(x·y), or None.
+
+    A slip is named only if it explains the answer at *every* point: at a point such as
+    (0, 1.5) several slips give the same pair, and naming one there could blame the wrong one.
+    """
+
+    def pair_or_none(got):
+        try:
+            return _pair(got, "a pair")
+        except Exception:
+            return None
+
+    pairs = [(case, pair_or_none(got)) for case, got in zip(cases, results, strict=False)]
+    pairs = [(case, p) for case, p in pairs if p is not None]
+    n_slips = len(_g_slips(1.0, 1.0))
+    consistent = [
+        all(close(p, _g_slips(case["x"], case["y"])[k][0]) for case, p in pairs)
+        for k in range(n_slips)
+    ]
+
+    @_safe
+    def diagnose(case, got, want):
+        gx, gy = _pair(got, "a pair")
+        for k, (value, why) in enumerate(_g_slips(case["x"], case["y"])):
+            if consistent[k] and close((gx, gy), value):
+                return why
+        if close(gx, want[0]) and not close(gy, want[1]):
+            return "∂g/∂x is right; look again at ∂g/∂y (hold x fixed this time)."
+        if close(gy, want[1]) and not close(gx, want[0]):
+            return "∂g/∂y is right; look again at ∂g/∂x (hold y fixed this time)."
+        return None
+
+    return diagnose
 
 
 def judge_gradient_g(cases, results) -> Feedback:
@@ -282,7 +315,7 @@ def judge_gradient_g(cases, results) -> Feedback:
         got=results,
         agree=lambda got, want: close(_pair(got, "a pair (∂g/∂x, ∂g/∂y)"), want),
         describe=lambda case: f"(x, y) = ({case['x']:.4g}, {case['y']:.4g})",
-        diagnose=_diagnose_g,
+        diagnose=_diagnose_g(cases, results),
     )
     return failure or correct(
         f"Right at all {len(cases)} points, including (0, 0) and points you never saw. Holding "
@@ -380,6 +413,12 @@ def _diagnose_graph(case, got, want) -> str | None:
                 "used twice: it also goes straight into d = e + b, and that path adds ∂L/∂d · 1. "
                 "When a value feeds two operations, its gradient is the SUM of the two "
                 "contributions (did a second `=` overwrite the first instead of adding to it?)."
+            )
+        if close(g["b"], c * a * c):
+            return (
+                "∂L/∂b multiplies the contributions of b's two paths (c·a through e, times c "
+                "straight from d). Contributions of separate paths ADD: a nudge of b moves L a "
+                "little along each path, and the two moves add up, as for y = x · x."
             )
         if close(g["b"], c):
             return (
@@ -575,6 +614,10 @@ _NUDGING_CASES = [
     ),
     _array_case("f(x) = sum(x²)", sum_of_squares, sum_of_squares_gradient, np.array([1, 2, 3])),
     _array_case("f(x) = 3·x₀", three_times_first, three_times_first_gradient, np.array([5.0])),
+    # integers in, a gradient that is not whole (cos 3): a gradient array of integers shows
+    _array_case(
+        "f(x) = x₀·x₁ + sin(x₂)", product_plus_sin, product_plus_sin_gradient, np.array([2, -1, 3])
+    ),
 ]
 
 
@@ -631,6 +674,15 @@ def _diagnose_nudging(changed: dict):
             return (
                 "Far too small, by a factor of about h²: `/ 2 * h` divides by 2 and then "
                 "*multiplies* by h. Write / (2 * h)."
+            )
+        if x.dtype.kind in "iu" and (
+            np.asarray(got).dtype.kind in "iu" or near(g, np.trunc(want))
+        ):
+            return (
+                "Your gradient array holds whole numbers: it was made from the integer x "
+                "(np.zeros_like(x) copies x's integer type), so each slope is cut to an integer "
+                "when you store it. Make the gradient a float array, e.g. "
+                "np.zeros(x.shape) or np.zeros_like(x, dtype=float)."
             )
         if x.dtype.kind in "iu":
             return (

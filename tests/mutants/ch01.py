@@ -62,6 +62,12 @@ MUTANTS = {
             ("ZeroDivisionError", "max(|x|, 1) prevents"),
         ),
         Mutant(
+            "∛ε·|x| without the max, 0 guarded",
+            _derivative("np.finfo(float).eps ** (1 / 3) * (abs(x) if x != 0 else 1.0)"),
+            "without the max",
+        ),
+        Mutant("returns the step", _derivative(_H, "h"), "the step h itself"),
+        Mutant(
             "nnlib's derivative (a library shortcut)",
             _derivative(_H, "calculus.derivative(f, x, h)", head="from nnlib import calculus\n"),
             ("ShortcutRefused", "switched off"),
@@ -83,6 +89,19 @@ MUTANTS = {
             "    return min(range(1, 16), key=lambda k: abs("
             "(f(x + 10.0**-k) - 2 * f(x) + f(x - 10.0**-k)) / 10.0**(-2 * k) - f2(x)))\n",
             "exponent k",
+        ),
+        Mutant(
+            "returns the list position",
+            "def best_step(f, f2, x):\n"
+            "    steps = [10.0**-k for k in range(1, 16)]\n"
+            f"    errors = [{_ERROR} for h in steps]\n"
+            "    return errors.index(min(errors))\n",
+            "position of the best step",
+        ),
+        Mutant(
+            "compares with f2(h), not f2(x) (no named slip fits every case)",
+            _best("abs((f(x + h) - 2 * f(x) + f(x - h)) / h**2 - f2(h))"),
+            "compare the error of every step",
         ),
         Mutant(
             "range(2, 16) misses 1e-1",

@@ -67,6 +67,16 @@ MUTANTS = {
         Mutant(
             "∂g/∂y as if x varied", _g(_DX, "2 * x * y + x * math.cos(x * y)"), "holds x fixed"
         ),
+        Mutant(
+            "chain-rule factors swapped (x for y)",
+            _g("2 * x * y + x * math.cos(x * y)", "x**2 + y * math.cos(x * y)"),
+            "factors are swapped",
+        ),
+        Mutant(
+            "x·y as the chain factor in ∂g/∂x (at (0, 1.5) it looks like sin for cos)",
+            _g("2 * x * y + x * y * math.cos(x * y)", _DY),
+            "∂g/∂y is right",
+        ),
         Mutant("∂g/∂y without its sin term", _g(_DX, "x**2"), "∂g/∂x is right"),
         Mutant("∂g/∂x without its x²·y term", _g("y * math.cos(x * y)", _DY), "∂g/∂y is right"),
         Mutant(
@@ -81,6 +91,7 @@ MUTANTS = {
     "02.2": [
         Mutant("b: `=` overwrites the direct path", _graph(b="c * a"), ("only b's path", "SUM")),
         Mutant("b: only the direct path", _graph(b="c"), ("only b's direct path", "SUM")),
+        Mutant("b: the two paths multiplied", _graph(b="c * a * c"), ("multiplies", "ADD")),
         Mutant("a and b swapped in e = a·b", _graph(a="c * a", b="c * b + c"), "swapped"),
         Mutant("∂L/∂a is the local derivative b", _graph(a="b"), "local derivative ∂e/∂a = b"),
         Mutant("∂L/∂e is the local derivative 1", _graph(e="1.0"), "local derivative ∂d/∂e = 1"),
@@ -103,6 +114,17 @@ MUTANTS = {
         ),
     ],
     "02.3": [
+        Mutant(
+            "gradient array of x's integer type (np.zeros_like(x))",
+            "def gradient_by_nudging(f, x, h=1e-5):\n"
+            "    grad = np.zeros_like(x)\n"
+            "    x = np.array(x, dtype=float)\n"
+            "    for i in np.ndindex(x.shape):\n"
+            f"{_RESTORED}"
+            "        grad[i] = (up - down) / (2 * h)\n"
+            "    return grad\n",
+            "whole numbers",
+        ),
         Mutant(
             "forward difference",
             _nudging(_RESTORED + "        grad[i] = (up - f(x)) / h\n"),
