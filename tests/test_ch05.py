@@ -231,6 +231,16 @@ def test_forward_slips_are_named(text, expected):
     assert fb.passed is False and expected in fb.message, fb.message
 
 
+@pytest.mark.parametrize(
+    ("step", "named"),
+    [("np.tanh(h @ W.T + b)", "tanh network"), ("1 / (1 + np.exp(-(h @ W.T + b)))", "sigmoid")],
+)
+def test_forward_names_an_activation_used_in_place_of_the_one_given(step, named):
+    src = _LOOP.format(rng="[:-1]", body=step, last=" @ layers[-1][0].T + layers[-1][1]")
+    fb = check("05.2", _forward(src))
+    assert fb.passed is False and named in fb.message and "passes activation" in fb.message
+
+
 def test_forward_agrees_with_nn_sequential():
     forward = solution_of("05.2")
     model = nn.Sequential(nn.Linear(3, 5, rng=0), nn.Tanh(), nn.Linear(5, 2, rng=1))

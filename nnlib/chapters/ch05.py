@@ -334,6 +334,11 @@ def leaky_relu(z):
     return np.where(z > 0, z, 0.1 * z)
 
 
+def _sigmoid(z):
+    """The logistic sigmoid (a wrong activation the judge recognises)."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 def _ints(rng, shape):
     """Small whole numbers as floats: easy to read in feedback, exact in any order of sums."""
     return rng.integers(-3, 4, size=shape).astype(float)
@@ -648,6 +653,13 @@ def _diagnose_forward(case, got, want):
                 f"That is a ReLU network, but this case passes activation = {name}: call the "
                 "activation you are given, not np.maximum."
             )
+        others = {"tanh": np.tanh, "sigmoid": _sigmoid, "leaky ReLU": leaky_relu}
+        for other, fn in others.items():
+            if act is not fn and depth > 1 and _matches(got, _run_layers(X, layers, fn)):
+                return (
+                    f"That is a {other} network, but this case passes activation = {name}: "
+                    "call the activation you are given."
+                )
         for k in range(1, depth):
             for last in (False, True):
                 if _matches(got, _run_layers(X, layers[:k], act, last=last)):
