@@ -21,12 +21,17 @@ What it does, in order:
    table and commands taken from course.toml and README.md), every executed
    chapter with a note beside each explorer, and docs/instructors.md. Links to
    files of the repository that are not pages become links to GitHub.
-4. Runs Sphinx through Jupyter Book into _build/site/ and prints the build time
+   Without --hub, a page (jupyterhub.html) asks for the hub's address and
+   builds the chapter's nbgitpuller link (tools/links.py's) in the browser.
+4. Runs Sphinx through Jupyter Book into _build/site/, gives the launch menu its
+   ▶, drops Thebe's unused loader (it names a CDN), and prints the build time
    and the site's size.
 
-The site makes no request outside itself: widget manager, RequireJS, MathJax
-and fonts are served from _vendor/ (not _static/, whose every .js file Jupyter
-Book would add to every page).
+The site makes no request outside itself: the widget manager, RequireJS,
+anywidget and MathJax are served from _vendor/ (not _static/, whose every .js
+file Jupyter Book would add to every page), the widget manager's icon fonts
+from notebooks/@jupyter-widgets/ (where its stylesheet looks for them), and the
+theme's fonts from _static/.
 """
 
 from __future__ import annotations
@@ -205,8 +210,11 @@ def execute_one(notebook: str, dest: str) -> tuple[str, float]:
     return path.name, time.monotonic() - start
 
 
-def execute_all(notebooks: list[Path], cache: Path, jobs: int) -> dict[str, Path]:
-    """Every chapter executed (from the cache when nothing it depends on changed)."""
+def execute_all(
+    notebooks: list[Path], cache: Path, jobs: int, reuse: bool = False
+) -> dict[str, Path]:
+    """Every chapter executed (from the cache when nothing it depends on changed,
+    or whenever it is there if ``reuse``)."""
     cache.mkdir(parents=True, exist_ok=True)
     done: dict[str, Path] = {}
     todo = []
@@ -214,7 +222,7 @@ def execute_all(notebooks: list[Path], cache: Path, jobs: int) -> dict[str, Path
         out = cache / nb.name
         stamp = cache / (nb.name + ".sha256")
         key = _fingerprint(nb)
-        if out.exists() and stamp.exists() and stamp.read_text() == key:
+        if out.exists() and stamp.exists() and (reuse or stamp.read_text() == key):
             done[nb.name] = out
         else:
             todo.append((nb, out, stamp, key))
@@ -546,7 +554,7 @@ def site_report(out: Path) -> tuple[int, Path, int]:
     return total, pages[-1], pages[-1].stat().st_size
 
 
-def build(out: Path, work: Path, hub: str, jobs: int) -> dict[str, int]:
+def build(out: Path, work: Path, hub: str, jobs: int, reuse: bool = False) -> dict[str, int]:
     start = time.monotonic()
     course = links.load_course()
     npm = fetch_npm(work / "npm")
@@ -555,7 +563,7 @@ def build(out: Path, work: Path, hub: str, jobs: int) -> dict[str, int]:
         for ch in course["chapter"]
         if (ROOT / "notebooks" / ch["file"]).exists()
     ]
-    executed = execute_all(notebooks, work / "executed", jobs)
+    executed = execute_all(notebooks, work / "executed", jobs, reuse)
     notes = stage_book(course, work / "src", executed, npm, hub.rstrip("/"))
     log("rendering with Jupyter Book (Sphinx)")
     sphinx_build(work / "src", out, work / "doctrees")
@@ -580,8 +588,13 @@ def main(argv: list[str] | None = None) -> int:
         "(default: $NNLIB_SITE_HUB; without one the button asks for it)",
     )
     parser.add_argument("--jobs", type=int, default=2, help="chapters executed at once")
+    parser.add_argument(
+        "--reuse-executed",
+        action="store_true",
+        help="use the chapters already executed in --work even if the course changed since",
+    )
     args = parser.parse_args(argv)
-    build(args.out.resolve(), args.work.resolve(), args.hub, args.jobs)
+    build(args.out.resolve(), args.work.resolve(), args.hub, args.jobs, args.reuse_executed)
     return 0
 
 

@@ -379,7 +379,7 @@ def hub_site(site):
     hub_out = out.parent / "site-hub"
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(hub_out),
-         "--work", str(work), "--hub", HUB],
+         "--work", str(work), "--hub", HUB, "--reuse-executed"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, f"the site did not build:\n{result.stderr[-3000:]}"
