@@ -30,8 +30,7 @@ def _answers(ex):
 @pytest.mark.parametrize("ex_id", ALL)
 def test_every_solution_lives_in_nnlib_solutions(ex_id):
     ex = get(ex_id)
-    if ex_id not in SPLIT or ex.inline_solution is not None:  # TRANSITION: chapters in work
-        pytest.xfail(f"{ex_id}'s check is not yet split into a probe and a judge")
+    assert ex_id in SPLIT, f"{ex_id}'s check is not split into a probe and a judge"
     assert ex.inline_solution is None, f"{ex_id}: move the solution to nnlib/solutions"
     assert ex.solution and ex.solution.strip()
 
