@@ -659,3 +659,34 @@ def test_a_step_that_is_not_in_place_is_not_used_for_the_network():
     )
     chosen, report = ch08.own_pieces(namespace)
     assert chosen["sgd_step"] is ch08.nnlib_sgd_step and "disagrees" in report
+
+
+# Odd answers: feedback naming what came back, never an exception from the check itself
+
+_ODD = [
+    ("08.1", "def sgd_step(params, grads, lr):\n    grads.clear()", "changed the gradients"),
+    ("08.1", "def sgd_step(params, grads, lr):\n    params.clear()", "changed the list"),
+    ("08.1", "def sgd_step(params, grads, lr):\n    for p in params:\n        p[...] = np.nan",
+     "got:"),
+    ("08.3", "def minibatch_indices(n, batch_size, rng):\n    return [list(range(n))]",
+     "consecutive slices of batch_size"),
+    ("08.3", "def minibatch_indices(n, batch_size, rng):\n    return (i for i in range(n))",
+     "generator"),
+    ("08.3", "def minibatch_indices(n, batch_size, rng):\n    return [np.array([10**12])]",
+     "outside"),
+    ("08.4", "def train(X, y, epochs, lr, batch_size, seed):\n    return None", "NoneType"),
+    ("08.4", "def train(X, y, epochs, lr, batch_size, seed):\n"
+             "    return np.zeros(X.shape[1]), 0.0, 'abc'", "list of numbers"),
+    ("08.4", "def train(X, y, epochs, lr, batch_size, seed):\n"
+             "    return iter([1]), object(), {1: 2}", "Expected w"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("ex_id, source, words", _ODD)
+def test_odd_answers_get_feedback_not_an_exception(ex_id, source, words):
+    ex = get(ex_id)
+    answer = define(source, ex.answers[0])
+    fb = check(ex_id, answer)
+    assert fb.passed is False and words in fb.message, fb.message
+    cases = ex.grading_cases()
+    assert ex.judge(cases, ex.results([answer], cases)).passed is False

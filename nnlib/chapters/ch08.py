@@ -302,11 +302,11 @@ def _raised_feedback(got: Raised, where: str) -> Feedback:
         raise NotDone(got.message)
     if got.type == ANSWER_ERROR_TYPE:
         raise AnswerError(got.message)
-    return wrong(f"On {where} your code raised {got.describe()}")
+    return wrong(f"On {where}, your code raised {got.describe()}")
 
 
 def _unexpected(where: str, got) -> Feedback:
-    return wrong(f"On {where} the check could not read what your code did ({got!r:.80}).")
+    return wrong(f"On {where}, the check could not read what your code did ({got!r:.80}).")
 
 
 # ---------------------------------------------------------------- 08.1 sgd_step
@@ -455,7 +455,7 @@ def judge_sgd_step(cases, results) -> Feedback:
             return _unexpected(where, got)
         if got["grads_changed"]:
             return wrong(
-                f"On {where} your function changed the gradients. Leave grads as they are and "
+                f"On {where}, your function changed the gradients. Leave grads as they are and "
                 "change only the parameters."
             )
         params, want, after = case["params"], case["want"], got["params"]
@@ -464,17 +464,18 @@ def judge_sgd_step(cases, results) -> Feedback:
         unchanged = _same_arrays(after, params)
         if unchanged and got["rebound"]:
             return wrong(
-                f"On {where} you put new arrays into the list (params[i] = ...), so the arrays "
-                "the model holds did not change. Change each array itself: p -= lr * g."
+                f"On {where}, you put new arrays into the list (params[i] = ...) or changed the "
+                "list itself, so the arrays the model holds did not change. Change each array "
+                "itself: p -= lr * g."
             )
         if unchanged and got["returned"] is not None:
             return wrong(
-                f"On {where} you returned new arrays but left the ones passed in unchanged. This "
+                f"On {where}, you returned new arrays but left the ones passed in unchanged. This "
                 "exercise updates in place, as an optimiser's step() does: p -= lr * g."
             )
         if unchanged:
             return wrong(
-                f"On {where} the parameters did not change. `p = p - lr * g` makes a new array "
+                f"On {where}, the parameters did not change. `p = p - lr * g` makes a new array "
                 "and points the name p at it; `p -= lr * g` changes the array itself."
             )
         slip = _sgd_slip(params, case["grads"], case["lr"], after)
@@ -534,9 +535,8 @@ def probe_sgd_step(sgd_step, case):
         returned = call(sgd_step, passed, grads, case["lr"], name="sgd_step")
     return {
         "params": held,
-        "grads_changed": not all(
-            np.array_equal(g, h) for g, h in zip(grads, case["grads"], strict=True)
-        ),
+        "grads_changed": len(grads) != len(case["grads"])
+        or not all(np.array_equal(g, h) for g, h in zip(grads, case["grads"], strict=False)),
         "rebound": len(passed) != len(held)
         or any(q is not a for q, a in zip(passed, held, strict=True)),
         "returned": None if returned is None else type(returned).__name__,
@@ -646,12 +646,12 @@ def _as_index_batches(got, where: str) -> list[np.ndarray]:
         got = list(got)
     if isinstance(got, np.ndarray) and got.ndim == 1:
         raise AnswerError(
-            f"On {where} expected a list of index arrays, got one array of shape {got.shape}: "
+            f"On {where}, expected a list of index arrays, got one array of shape {got.shape}: "
             "that is one order of the examples; cut it into slices of batch_size."
         )
     if not isinstance(got, list | tuple):
         raise AnswerError(
-            f"On {where} expected a list of index arrays, got {type(got).__name__}: "
+            f"On {where}, expected a list of index arrays, got {type(got).__name__}: "
             "collect the batches in a list and return it."
         )
     out = []
@@ -659,7 +659,7 @@ def _as_index_batches(got, where: str) -> list[np.ndarray]:
         arr = np.asarray(batch)
         if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
             raise AnswerError(
-                f"On {where} each batch should be a 1-D array of whole-number indices, got "
+                f"On {where}, each batch should be a 1-D array of whole-number indices, got "
                 f"{np.array2string(arr, threshold=8)} (dtype {arr.dtype})."
             )
         out.append(arr.astype(np.int64))
@@ -686,7 +686,7 @@ def _batches_failure(case, got) -> str | None:
             f"{report}\nThe last, smaller batch is missing, so {n % batch_size} examples are "
             "never seen this epoch. Keep it: the last slice simply stops at n."
         )
-    if sum(sizes) == n and sizes != want_sizes and max(sizes) - min(sizes) <= 1:
+    if len(sizes) > 1 and sum(sizes) == n and sizes != want_sizes and max(sizes) - min(sizes) <= 1:
         return (
             f"{report}\nThe batches are not batch_size long: np.array_split spreads what is "
             f"left over all the batches. Cut consecutive slices of exactly {batch_size}; only "
@@ -702,13 +702,13 @@ def _batches_failure(case, got) -> str | None:
         )
     if n >= 10 and np.array_equal(seen, np.arange(n)):
         return (
-            f"On {_batches_where(case)} the batches are in order 0, 1, 2, …: shuffle first "
+            f"On {_batches_where(case)}, the batches are in order 0, 1, 2, …: shuffle first "
             "(rng.permutation), so that each epoch sees the examples in a new order."
         )
     inside = np.concatenate([np.sort(b) for b in batches])
     if n >= 10 and len(batches) > 1 and np.array_equal(inside, np.arange(n)):
         return (
-            f"On {_batches_where(case)} each batch is shuffled inside, but batch 1 always holds "
+            f"On {_batches_where(case)}, each batch is shuffled inside, but batch 1 always holds "
             f"examples 0 … {batch_size - 1}, batch 2 the next ones, and so on: shuffle all n "
             "indices first, then cut the shuffled order into batches."
         )
@@ -873,7 +873,7 @@ def _unpack(result, d: int, where: str):
         length = f" of length {len(result)}" if isinstance(result, tuple | list) else ""
         kind = type(result).__name__ if not isinstance(result, Opaque) else result.type_name
         raise AnswerError(
-            f"On {where} train returned {kind}{length}; expected the three things w, b, "
+            f"On {where}, train returned {kind}{length}; expected the three things w, b, "
             "losses: end with `return w, b, losses`."
         )
     w, b, losses = result
@@ -881,14 +881,14 @@ def _unpack(result, d: int, where: str):
     if w.size == d and w.shape != (d,):
         w = w.reshape(d)
     if w.shape != (d,):
-        raise AnswerError(f"On {where} expected w of shape ({d},), one weight per feature, "
+        raise AnswerError(f"On {where}, expected w of shape ({d},), one weight per feature, "
                           f"got shape {w.shape}.")  # fmt: skip
     b = as_number(b, "b, the bias (a number)")
     try:
         losses = [float(v) for v in np.asarray(losses, dtype=float).ravel()]
     except (TypeError, ValueError):
         raise AnswerError(
-            f"On {where} expected losses to be a list of numbers, got {losses!r:.80}."
+            f"On {where}, expected losses to be a list of numbers, got {losses!r:.80}."
         ) from None
     return w, b, losses
 
@@ -954,7 +954,7 @@ def _one_step_failure(case, got) -> str | None:
         )
     if len(losses) != 1 or not close(losses[0], want["losses"][0], rel=1e-6):
         return (
-            f"On {where} w and b are right, but losses = {losses!r:.80}; expected one number, "
+            f"On {where}, w and b are right, but losses = {losses!r:.80}; expected one number, "
             f"the mean cross-entropy over all of X after the epoch: {want['losses'][0]:.5f}."
         )
     return None
@@ -976,7 +976,7 @@ def _training_failure(case, got) -> str | None:
             finite = True  # _unpack names what is wrong
         if not finite:
             return (
-                f"On {where} the loss became NaN or infinite (last losses: {_last(curve)}): "
+                f"On {where}, the loss became NaN or infinite (last losses: {_last(curve)}): "
                 "descent diverged. At this learning rate it should not: check the sign of the "
                 "update and the 1/m of the mean."
             )  # fmt: skip
@@ -1053,7 +1053,7 @@ def _exact_failure(case, got) -> str | None:
     X, _ = _train_inputs(case)
     if _not_finite(got["result"]):
         return (
-            f"On {where} your w, b or losses hold NaN or infinity. Where z = X·w + b reaches "
+            f"On {where}, your w, b or losses hold NaN or infinity. Where z = X·w + b reaches "
             "hundreds, σ(z) rounds to exactly 0 or 1: then log(p) or log(1 - p) is log(0), and "
             "e^z overflows. Take p = 1 / (1 + np.exp(-z)) and compute the loss from z: "
             "np.mean(np.logaddexp(0, z) - y * z)."
@@ -1065,7 +1065,7 @@ def _exact_failure(case, got) -> str | None:
     n, bs = len(X), case["batch_size"]
     if _same_run(w, b, want["losses"], want) and len(losses) == len(want["losses"]):
         return (
-            f"On {where} w and b are right, but the losses are not: expected "
+            f"On {where}, w and b are right, but the losses are not: expected "
             f"{np.array2string(np.asarray(want['losses']), precision=6)}, got "
             f"{np.array2string(np.asarray(losses), precision=6)}. Record the mean cross-entropy "
             "over all of X after each epoch, computed from z = X·w + b "
