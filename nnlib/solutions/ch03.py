@@ -68,10 +68,10 @@ def _hidden_neuron() -> list[dict]:
     rng = np.random.default_rng(3031)
     cases = []
     for x, w, b, act in [
-        ((1.5, -2.0, 0.5), (2.0, 1.0, -4.0), 0.5, abs),  # z = -3.5: abs tells b in from out
+        ((1.5, -2.0, 0.5), (2.0, 1.0, -4.0), 0.5, abs),  # z = -0.5: abs tells b in from out
         (np.array([3, -1, 2]), np.array([2, 5, -1]), -2.0, math.atan),  # integer arrays
         (rng.normal(size=25).round(3), rng.normal(size=25).round(3), 1.5, math.erf),
-        ([1e3, -2e3], [4.0, 2.5], 7.0, identity),  # z = 7 out of ±4000: cancellation
+        ([1e3, -2e3], [4.0, 2.5], 7.0, identity),  # z = -993 from terms of ±5000
         ([0.2, 0.4, 0.6, 0.8], [-1.0, -1.0, -1.0, -1.0], 10.0, tanh),
         ([-2.0, 1.0], [0.5, 0.5], -0.25, relu),  # z = -0.75: ReLU gives 0 whatever b's sign
     ]:
