@@ -1,6 +1,7 @@
 """Chapter 08 (Gradient descent):
-its explorers, and its exercises with their probes, checks and hints (solutions and
-hidden cases: ``nnlib.solutions.ch08``).
+its explorers, the pieces section 5's network is built from (the learner's own where they
+work, nnlib's stand-ins elsewhere: ``own_pieces``), and its exercises with their probes,
+checks and hints (solutions and hidden cases: ``nnlib.solutions.ch08``).
 
 The notebook is ``notebooks/08_*.ipynb``; it imports this module as ``ch08``.
 """
