@@ -351,3 +351,14 @@ def test_error_explorer_says_exact_where_every_step_ties():
     assert difference_errors("sin(x)", 1.0, 1e-3)["best_central"].startswith("smallest error")
     ex = error_explorer("x²", 0.0)
     assert "exact at every h" in ex.readout.value
+
+
+def test_explorers_alt_text_follows_the_sliders():
+    from nnlib.chapters.ch01 import error_explorer, secant_explorer
+
+    secant = secant_explorer("x²", 1.0, 1.0)
+    assert "slope 3.0000" in secant.alt_text() and "slope 2.0000" in secant.alt_text()
+    errors = error_explorer("x²", 0.0, 1e-3)
+    assert "none: exact at every h (central)" in errors.alt_text()
+    errors.sliders["h"].value = 1e-8
+    assert "h = 1e-8" in errors.alt_text()

@@ -475,3 +475,14 @@ def test_every_judge_runs_on_plain_data_only():
     results = ex.results([reference_nudging], cases)
     assert all(isinstance(r, dict) and isinstance(r["gradient"], np.ndarray) for r in results)
     assert ex.judge(cases, results).passed is True
+
+
+def test_gradient_explorer_alt_text_says_what_is_drawn():
+    from nnlib.chapters.ch02 import gradient_explorer
+
+    explorer = gradient_explorer("bowl: x² + 3y²", 1.5, 1.0)
+    alt = explorer.alt_text()
+    assert "(3.00, 6.00)" in alt and "drawn shorter" in alt and "uphill" in alt
+    explorer.sliders["surface"].value = "saddle: x² - y²"
+    explorer.sliders["x"].value, explorer.sliders["y"].value = 0.0, 0.0
+    assert "(0, 0): flat, no arrow" in explorer.alt_text()

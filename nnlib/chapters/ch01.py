@@ -139,6 +139,12 @@ def secant_explorer(function: str = "x²", x: float = 1.0, h: float = 1.0) -> Ex
         ),
         figure=fig,
         draw=draw,
+        alt=lambda r: (
+            f"The curve f(x) = {sliders['function'].value} for x from -3 to 3, a dash-dot secant "
+            f"line through its points at x = {r['x']:.2f} and x + h = {r['x'] + r['h']:.2f} "
+            f"(h = {readable(r['h'])}), of slope {r['secant']:.4f}, and the dashed tangent at "
+            f"x, of slope {r['derivative']:.4f}, that the secant turns into as h shrinks."
+        ),
         title="Shrink h: the secant turns into the tangent",
     )
 
@@ -248,6 +254,15 @@ def error_explorer(function: str = "sin(x)", x: float = 1.0, h: float = 1e-3) ->
         ),
         figure=fig,
         draw=draw,
+        alt=lambda r: (
+            "Log-log plot of the error of the forward difference (solid line, round marker) and "
+            "of the central difference (dashed line, square marker) of "
+            f"{sliders['function'].value} at x = {sliders['x'].value:g}, against the step h "
+            "from 1e-16 on the left to 1 on the right. The markers sit at "
+            f"h = {readable(r['h'])}: forward error {readable(r['forward_at_h'])}, central "
+            f"error {readable(r['central_at_h'])}. Measured bottom of the U: "
+            f"{r['best_forward']} (forward); {r['best_central']} (central)."
+        ),
         title="Too big an h bends the slope; too small an h drowns it in round-off",
     )
 

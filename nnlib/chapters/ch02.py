@@ -130,6 +130,20 @@ def gradient_readout(surface: str, x: float, y: float) -> dict:
     }
 
 
+def _gradient_alt(name: str, r: dict) -> str:
+    """What the gradient explorer shows, in words, for a reader who cannot see it."""
+    x, y, (gx, gy), length = r["x"], r["y"], r["grad"], r["length"]
+    where = f"Contour map of {name} for x and y from -3 to 3, with thin grey gradient arrows. "
+    if length < 1e-9:  # a slider's 0 may arrive as 1e-16
+        return where + f"At the dot ({x:.1f}, {y:.1f}) the gradient is (0, 0): flat, no arrow."
+    shorter = ", drawn shorter to stay on the map" if length > 1.5 else ""
+    return where + (
+        f"A thick arrow starts at the dot ({x:.1f}, {y:.1f}): the gradient there, "
+        f"({gx + 0.0:.2f}, {gy + 0.0:.2f}), of length {length:.2f}{shorter}, pointing uphill "
+        "across the contour lines."
+    )
+
+
 def gradient_explorer(surface: str = "bowl: x² + 3y²", x: float = 1.5, y: float = 1.0) -> Explorer:
     """Move a point over a contour map; the arrow is the gradient there, pointing uphill."""
     fig, ax = new_figure(5.6, 5.0)
@@ -176,6 +190,7 @@ def gradient_explorer(surface: str = "bowl: x² + 3y²", x: float = 1.5, y: floa
         ),
         figure=fig,
         draw=draw,
+        alt=lambda r: _gradient_alt(sliders["surface"].value, r),
         title="The gradient points uphill, across the contour lines",
     )
 
