@@ -685,6 +685,19 @@ def _diagnose_nudging(changed: dict):
             return "Twice too big: the central difference divides by 2h, not h."
         if near(g, -want):
             return "Every sign is flipped: it is f(x + h) - f(x - h), the up-nudge first."
+        if near(g, want * 2 * h):
+            return (
+                "Far too small, by a factor of 2h: that is the change f(x + h) - f(x - h) "
+                "itself. A slope is change over run: divide it by 2h."
+            )
+        if near(g, want * 2 / h):
+            return "Far too big: the central difference divides by 2h, not by h²."
+        if close(g, want / 2, rel=1e-3, abs_tol=1e-5):
+            return (
+                "Half the gradient: your second evaluation is at x itself, not at x - h "
+                "(x[i] += h, then x[i] -= h, only brings x[i] back). Set x[i] = old - h before "
+                "the second evaluation, or subtract 2h."
+            )
         if near(g, want * h * h) or near(g, want * h * h / 2):
             return (
                 "Far too small, by a factor of about h²: `/ 2 * h` divides by 2 and then "

@@ -115,6 +115,27 @@ MUTANTS = {
     ],
     "02.3": [
         Mutant(
+            "no division by 2h",
+            _nudging(_RESTORED + "        grad[i] = up - down\n"),
+            "divide it by 2h",
+        ),
+        Mutant(
+            "down-nudge back at x (+= h, then -= h)",
+            _nudging(
+                "        x[i] += h\n"
+                "        up = f(x)\n"
+                "        x[i] -= h\n"
+                "        down = f(x)\n"
+                "        grad[i] = (up - down) / (2 * h)\n"
+            ),
+            "Half the gradient",
+        ),
+        Mutant(
+            "divides by h²",
+            _nudging(_RESTORED + "        grad[i] = (up - down) / h**2\n"),
+            "not by h²",
+        ),
+        Mutant(
             "gradient array of x's integer type (np.zeros_like(x))",
             "def gradient_by_nudging(f, x, h=1e-5):\n"
             "    grad = np.zeros_like(x)\n"
