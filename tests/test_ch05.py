@@ -153,12 +153,19 @@ def _dense(body):
         ("return W @ X - b[:, None]", "wrong sign"),
         ("return np.maximum(W @ X + b[:, None], 0)", "has a ReLU on it"),
         ("return X @ W.T + b", "The product that meets"),
+        ("return W * X + b[:, None]", "`*` multiplies matching entries one by one"),
+        ("return X.T @ W.T + b[:, None]", "Your product is (5, 4): one row per example"),
         ("return W @ X.T + b", "the left matrix has 3 column(s) and the right one 5 row(s)"),
     ],
 )
 def test_dense_slips_are_named(body, expected):
     fb = check("05.1", _dense(body))
     assert fb.passed is False and expected in fb.message, fb.message
+
+
+def test_dense_elementwise_product_is_not_blamed_on_the_bias():
+    fb = check("05.1", _dense("return W * X + b[:, None]"))
+    assert "LAST axis" not in fb.message and "Make b a column" not in fb.message, fb.message
 
 
 def test_dense_shape_error_names_the_shapes_of_the_case_not_a_guess():
@@ -231,6 +238,13 @@ def test_forward_slips_are_named(text, expected):
     assert fb.passed is False and expected in fb.message, fb.message
 
 
+def test_forward_activation_before_each_layer_is_described_as_it_runs():
+    # activation(h) @ W.T + b also runs the activation between the layers: only X is extra
+    fb = check("05.2", _forward(_LOOP.format(rng="", body="activation(h) @ W.T + b", last="")))
+    assert "the first thing it changes is the input X" in fb.message, fb.message
+    assert "not between" not in fb.message
+
+
 @pytest.mark.parametrize(
     ("step", "named"),
     [("np.tanh(h @ W.T + b)", "tanh network"), ("1 / (1 + np.exp(-(h @ W.T + b)))", "sigmoid")],
@@ -299,6 +313,7 @@ def test_count_parameters_matches_nnlib():
         (-3, False, "not the largest"),
         (-2, False, "the weight the guess uses"),
         (2.5, False, "sign"),
+        (-1.25, False, "as if h2 were 1 at (1, 1)"),
         (0, False, "[0, 1, 1, 1]"),
         (True, False, "boolean"),
         ("-2.5", False, "remove the quotes"),

@@ -245,6 +245,15 @@ def test_huber_signed_residual_and_per_example_slips():
     assert "Return one number" in check("06.2", define(per_example, "huber")).message
 
 
+def test_huber_half_without_delta_is_named_as_written():
+    src = (
+        "def huber(pred, target, delta):\n    r = np.abs(pred - target)\n"
+        "    return np.mean(np.where(r <= delta, 0.5 * r**2, delta * (r - 0.5)))\n"
+    )
+    fb = check("06.2", define(src, "huber"))
+    assert fb.passed is False and "comes to delta·|r| - ½·delta" in fb.message, fb.message
+
+
 def test_huber_strict_inequality_is_also_right():
     src = (
         "def huber(pred, target, delta):\n    r = np.abs(pred - target)\n"
@@ -326,6 +335,9 @@ def test_best_constants_are_the_minima_of_the_two_losses():
         ("15.75, 17", False, "text"),
         ((15.75, 17, 0), False, "shape (2,)"),
         ((15.75, float("nan")), False, "finite"),
+        ((15.7500004, 17.0000003), True, "picks"),  # a minimiser's answer, within 1e-6
+        ((15.7501, 17), False, "at 15.7501 the mean pull"),  # shown in full, not as 15.75
+        ((15.75, 16.9999), False, "at 16.9999 the mean pull"),
         (15.75, False, "shape (2,)"),
     ],
 )

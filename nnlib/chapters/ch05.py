@@ -95,7 +95,7 @@ def _xor_figure():
     plane = np.c_[gx.ravel(), gy.ravel()]
     shade = ax_in.imshow(
         np.zeros_like(gx), extent=(-0.5, 1.5, -0.5, 1.5), origin="lower", cmap="Blues",
-        vmin=0, vmax=3, alpha=0.5, interpolation="nearest",
+        vmin=0, vmax=3, alpha=0.5, interpolation="bilinear",
     )  # fmt: skip
     lines, arrows = [], []
     for style in _UNIT_STYLE:
@@ -399,6 +399,17 @@ def _product_sizes(raised_error):
     return (int(found.group(2)), int(found.group(1))) if found else None
 
 
+_BROADCAST_SHAPES = re.compile(r"shapes \(([\d, ]*)\) \(([\d, ]*)\)")
+
+
+def _broadcast_shapes(raised_error):
+    """The two shapes numpy could not broadcast together, as tuples, or None."""
+    found = _BROADCAST_SHAPES.search(raised_error.message)
+    if not found:
+        return None
+    return tuple(tuple(int(s) for s in g.split(",") if s.strip()) for g in found.groups())
+
+
 # -------------------------------------------------- 05.1: a layer, examples as columns
 
 
@@ -446,11 +457,25 @@ def _explain_dense_error(case, raised_error):
             f"with every example's column is W @ X: {(o, i)} @ {(i, n)} → {(o, n)}."
         )
     if "broadcast" in raised_error.message:
+        shapes = _broadcast_shapes(raised_error)
+        if shapes and {shapes[0], shapes[1]} == {(o, i), (i, n)}:
+            return (
+                "That is W * X: `*` multiplies matching entries one by one, so it needs two "
+                f"arrays of the same shape, and {(o, i)} and {(i, n)} are not. The matrix "
+                f"product, row times column, is W @ X: {(o, i)} @ {(i, n)} → {(o, n)}."
+            )
+        if shapes and shapes[0] == (n, o) and n != o:
+            return (
+                f"Your product is {(n, o)}: one row per example, the layout of section 2. "
+                f"Here the examples are columns: W @ X is {(o, i)} @ {(i, n)} → {(o, n)}, "
+                f"and then b[:, None], a column of shape ({o}, 1), goes down each column."
+            )
         return (
-            "Adding a 1-D array to a matrix lines it up with the matrix's LAST axis, and here "
-            f"that axis is the batch ({n} example(s)), not the {o} neuron(s). Make b a column "
-            f"of shape ({o}, 1), b[:, None] or b.reshape(-1, 1), so it is added down each "
-            "column (b.T changes nothing: a 1-D array has no second axis to swap)."
+            f"A bias of shape ({o},), or a row of shape (1, {o}), is lined up with the matrix's "
+            f"LAST axis, and here that axis is the batch ({n} example(s)), not the {o} "
+            f"neuron(s). Make b a column of shape ({o}, 1), b[:, None] or b.reshape(-1, 1), so "
+            "it is added down each column (b.T changes nothing: a 1-D array has no second "
+            "axis to swap)."
         )
     return None
 
@@ -643,8 +668,9 @@ def _diagnose_forward(case, got, want):
             )
         if depth > 1 and _matches(got, _run_layers(X, layers, act, where="before")):
             return (
-                "The activation runs before each layer instead of after it: your network "
-                "applies it to the input X and not between the layers' weighted sums."
+                "The activation runs before each layer instead of after it, so the first thing "
+                "it changes is the input X. The data goes into the first layer as it is; the "
+                "activation follows each layer's h @ W.T + b, every layer but the last."
             )
         if depth > 1 and _matches(got, _run_layers(X, layers, act, where="bias after")):
             return "Add each layer's b before the activation: activation(h @ W.T + b)."
@@ -883,6 +909,11 @@ def check_v2_largest(v2_largest) -> Feedback:
         )
     if close(v2, 2.5, rel=1e-9):
         return wrong("Check the sign: h2 must pull the output down at (1, 1), so v2 is negative.")
+    if close(v2, -1.25, rel=1e-9):
+        return wrong(
+            "-1.25 solves 1.25 + v2 ≤ 0, as if h2 were 1 at (1, 1). With the guess's bias -1.5, "
+            "h2 = ReLU(1 + 1 - 1.5) = 0.5 there, so y = 1.25 + 0.5·v2."
+        )
     if outputs == [0, 1, 1, 0]:
         return wrong(
             f"v2 = {v2!r} computes XOR, but it is not the largest weight that does. Where "

@@ -313,6 +313,33 @@ def _lse(z, axis=1):
     return np.squeeze(m, axis) + np.log(np.exp(z - m).sum(axis=axis))
 
 
+#: Where a clipped probability (or a clamped log) caps each example's loss: -log of the clip.
+_CAPS = sorted(
+    {100.0}  # PyTorch's BCELoss clamps the log at -100 (section 4)
+    | {-math.log(10.0**-k) for k in range(3, 21)}
+    | {-math.log(np.finfo(float).eps), -math.log(np.finfo(np.float32).eps)}
+    | {-math.log(np.finfo(float).tiny)}
+)
+
+
+def _capped(losses, g, want):
+    """The slip of a clipped probability, when the mean of the losses capped at some usual
+    clip value is what the learner got (None otherwise)."""
+    for cap in _CAPS:
+        value = float(np.mean(np.minimum(losses, cap)))
+        if cap < losses.max() and not close(value, want) and close(g, value, rel=1e-6):
+            worst = float(losses.max())
+            return (
+                f"Each example's loss looks capped at {cap:.4g}, as clipping each probability at "
+                f"e^-{cap:.4g} ≈ {math.exp(-cap):.1e} (or each log at -{cap:.4g}) does. Here one "
+                f"example's loss is {worst:g}: its probability, e^-{worst:g}, rounds to 0, but "
+                "its log is an ordinary number. Clipping keeps the loss finite but wrong; compute "
+                "the log-probability from the scores, z_true - m - log Σ e^(zⱼ - m), and no "
+                "probability is ever formed."
+            )
+    return None
+
+
 @_never_raises
 def _diagnose_ce(case, got, want):
     logits, targets = case["logits"], case["targets"]
@@ -359,6 +386,12 @@ def _diagnose_ce(case, got, want):
             "That is the mean of log Σ e^z alone: subtract each example's true-class score.",
         ),
         (
+            c > 1,
+            lambda: np.mean(lse - math.log(c) - true),
+            "That takes the mean of the e^(zⱼ - m) inside the log, which subtracts log C from "
+            "every example's loss: the softmax's denominator is their sum, np.sum(..., axis=1).",
+        ),
+        (
             n > 1,
             lambda: np.mean(lse[:, None] - logits[:, targets]),
             "logits[:, targets] picks a whole column per target (an N×N table). Pick one "
@@ -388,6 +421,9 @@ def _diagnose_ce(case, got, want):
             found.append(text)
     if found:
         return found[0]
+    capped = _capped(lse - true, g, want)
+    if capped:
+        return capped
     if g < 0 <= want:
         return (
             "A cross-entropy is never negative: each term is -log of a probability ≤ 1. "
@@ -512,8 +548,8 @@ _HUBER_SLIPS = {
         "at |r| = delta, where the squared piece ends."
     ),
     "shift without delta": (
-        "The linear piece is delta·(|r| - ½·delta) = delta·|r| - ½·delta²: the ½·delta is "
-        "multiplied by delta too."
+        "Your linear piece comes to delta·|r| - ½·delta, but it is delta·(|r| - ½·delta) = "
+        "delta·|r| - ½·delta²: the ½·delta is multiplied by delta too."
     ),
     "signed": "Use |r| in the linear part: a prediction too low costs as much as one too high.",
     "sum": "That is the sum over the examples; return the mean.",
@@ -556,12 +592,24 @@ def _describe_huber(case) -> str:
     )
 
 
+@_never_raises
+def _explain_huber_error(case, raised_error):
+    if raised_error.type == "ValueError" and "truth value of an array" in raised_error.message:
+        return (
+            f"Here pred holds {np.size(case['pred'])} numbers, so |r| <= delta is an array of "
+            "True and False, one per residual, and `if` cannot turn many answers into one. "
+            "Pick the piece for each residual with np.where(r <= delta, ..., ...), or loop "
+            "over the residuals one by one."
+        )
+    return None
+
+
 def judge_huber(cases, results) -> Feedback:
     """huber(pred, target, delta) against nnlib's Huber loss on residuals inside the band,
     outside it, exactly at ±delta, in 2-D arrays, and so large that r² overflows."""
     failure = first_failure(
         cases,
-        got=results,
+        got=_explain_raised(cases, results, _explain_huber_error),
         agree=lambda got, want: close(as_number(got, "one number (the mean loss)"), want),
         describe=_describe_huber,
         diagnose=_diagnose_huber,
@@ -672,10 +720,13 @@ def _late_named(c: float):
 def check_best_constants(best_constants) -> Feedback:
     """The best constants of two losses section 3 did not try: Huber (δ = 5) and a loss that
     charges a minute late 3 times a minute early; found by balancing the pulls."""
-    c_huber, c_late = as_array(best_constants, (2,), "a pair (c for Huber, c for lateness)")
-    right_huber = abs(_delivery_pulls(c_huber)["huber"]) < 1e-9
+    c_huber, c_late = (
+        float(c) for c in as_array(best_constants, (2,), "a pair (c for Huber, c for lateness)")
+    )
+    # within about 1e-6 of the balance: a minimiser's or a bisection's answer passes too
+    right_huber = abs(_delivery_pulls(c_huber)["huber"]) < 1e-6
     # the lateness loss is piecewise linear: its minimum is where the mean pull changes sign
-    below, above = _delivery_pulls(c_late - 1e-9)["late"], _delivery_pulls(c_late + 1e-9)["late"]
+    below, above = _delivery_pulls(c_late - 1e-6)["late"], _delivery_pulls(c_late + 1e-6)["late"]
     right_late = below < 0 < above
     if right_huber and right_late:
         return correct(
@@ -688,24 +739,24 @@ def check_best_constants(best_constants) -> Feedback:
             "Same five times, four losses, four answers (30, 15, 15.75, 17): the loss says "
             "what “best” means."
         )
-    if not right_huber and not right_late and abs(_delivery_pulls(c_late)["huber"]) < 1e-9:
+    if not right_huber and not right_late and abs(_delivery_pulls(c_late)["huber"]) < 1e-6:
         return wrong("Swapped: the pair is (c for Huber, c for lateness).")
     if not right_huber:
         named = _huber_named(c_huber)
         if named:
-            return wrong(f"c for Huber: {c_huber:g} is {named}.")
+            return wrong(f"c for Huber: {c_huber:.12g} is {named}.")
         pull = _delivery_pulls(c_huber)["huber"]
         side = "too high: the pulls push it down" if pull > 0 else "too low: the pulls push it up"
         return wrong(
-            f"c for Huber: at {c_huber:g} the mean pull is {pull:+.3g}, not 0, so c is {side}."
+            f"c for Huber: at {c_huber:.12g} the mean pull is {pull:+.3g}, not 0, so c is {side}."
         )
     named = _late_named(c_late)
     if named:
-        return wrong(f"c for lateness: {c_late:g} is {named}.")
+        return wrong(f"c for lateness: {c_late:.12g} is {named}.")
     pull = _delivery_pulls(c_late)["late"]
     side = "too high" if pull > 0 else "too low"
     return wrong(
-        f"c for lateness: at {c_late:g} the mean pull is {pull:+.3g}, so c is {side}. Each "
+        f"c for lateness: at {c_late:.12g} the mean pull is {pull:+.3g}, so c is {side}. Each "
         "time below c pulls with +1, each time above with -3."
     )
 

@@ -38,6 +38,16 @@ MUTANTS = {
             _dense("    return W @ X.T + b[:, None]\n"),
             ("right one 5 row(s)", "W @ X: (4, 3) @ (3, 5)"),
         ),
+        Mutant(
+            "* for the matrix product",
+            _dense("    return W * X + b[:, None]\n"),
+            ("`*` multiplies matching entries", "W @ X: (4, 3) @ (3, 5)"),
+        ),
+        Mutant(
+            "row layout with a column bias",
+            _dense("    return X.T @ W.T + b[:, None]\n"),
+            ("Your product is (5, 4)", "W @ X is (4, 3) @ (3, 5) → (4, 5)"),
+        ),
         Mutant("no bias", _dense("    return W @ X\n"), "The bias is missing"),
         Mutant("bias subtracted", _dense("    return W @ X - b[:, None]\n"), "wrong sign"),
         Mutant(

@@ -58,6 +58,24 @@ MUTANTS = {
         ),
         Mutant("sign", _ce(_LSE + f"    return np.mean({_TRUE} - lse)\n"), "Wrong sign"),
         Mutant(
+            "mean, not sum, inside the log",
+            _ce(
+                _M + "    lse = m[:, 0] + np.log(np.exp(logits - m).mean(axis=1))\n"
+                f"    return np.mean(lse - {_TRUE})\n"
+            ),
+            "mean of the e^(zⱼ - m) inside the log",
+        ),
+        Mutant(
+            "probability clipped (section 4's clamp)",
+            _ce(
+                "    z = logits - logits.max(axis=1, keepdims=True)\n"
+                "    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)\n"
+                "    p_true = np.clip(p[np.arange(len(targets)), targets], 1e-12, 1.0)\n"
+                "    return -np.mean(np.log(p_true))\n"
+            ),
+            ("looks capped at 27.63", "no probability is ever formed"),
+        ),
+        Mutant(
             "log base 10",
             _ce(_LSE + f"    return np.mean(lse - {_TRUE}) / np.log(10)\n"),
             "log base 10",
@@ -200,6 +218,14 @@ MUTANTS = {
                 " delta * (r - 0.5 * delta))\n"
             ),
             "inf × 0 is NaN",
+        ),
+        Mutant(
+            "an if on the whole array",
+            _huber(
+                _R + "    if r <= delta:\n        return np.mean(0.5 * r**2)\n"
+                "    return np.mean(delta * (r - 0.5 * delta))\n"
+            ),
+            ("`if` cannot turn many answers into one", "np.where"),
         ),
         Mutant(
             "one loss per example",
