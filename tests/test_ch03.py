@@ -330,6 +330,18 @@ def test_gate_weights_last_hint_allows_a_bias_of_zero():
         assert fb.passed is False and words in fb.message, fb.message
 
 
+def test_explorers_describe_what_they_draw():
+    ex = neuron_explorer()
+    assert "z = 1.00·x1 + 1.00·x2 - 0.50 = 0" in ex.alt_text()
+    assert "2 of 4 classified right; ringed as misclassified: (0, 1), (1, 0)." in ex.alt_text()
+    ex.sliders["w1"].value, ex.sliders["w2"].value = 0.0, 0.0
+    assert "no line" in ex.alt_text()
+    single = single_neuron_explorer()
+    assert "a = ReLU(2.00·x + 1.00)" in single.alt_text() and "a = 7.00" in single.alt_text()
+    single.sliders["activation"].value = "none (identity)"
+    assert "a = 2.00·x + 1.00 for" in single.alt_text()
+
+
 def test_ch03_imports_nothing_from_the_solutions():
     import inspect
 

@@ -382,6 +382,13 @@ def test_activation_explorer_legend_shows_the_markers_drawn():
     assert handles["slope f'(z), square"].get_linestyle() == "--"
 
 
+def test_explorers_describe_what_they_draw():
+    text = activation_explorer().alt_text()
+    assert "marked at z = 0.50" in text and "sigmoid 0.622, slope 0.235" in text
+    text = softmax_explorer().alt_text()
+    assert "class A 0.659, class B 0.242, class C 0.099" in text
+
+
 def test_ch04_imports_nothing_from_the_solutions():
     import inspect
 

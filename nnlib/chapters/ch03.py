@@ -93,6 +93,25 @@ def _boundary_points(w1, w2, b, lo=-0.5, hi=1.5):
     return None
 
 
+def _neuron_alt(dataset: str, r: dict) -> str:
+    """The neuron explorer's picture in words: the points, the line, what is misclassified."""
+    X, y = NEURON_DATASETS[dataset]
+    w1, w2, _ = r["weights"]
+    line = (
+        f"the decision line {r['formula']} = 0 with its z > 0 side shaded"
+        if (w1, w2) != (0, 0)
+        else "no line (both weights are 0, so z is the bias everywhere)"
+    )
+    missed = [
+        f"({x1:g}, {x2:g})" for (x1, x2), p, t in zip(X, r["predicted"], y, strict=True) if p != t
+    ]
+    text = (
+        f"The {dataset} points in the plane (input x1 across, input x2 up; class 0 as circles, "
+        f"class 1 as triangles) and {line}: {r['correct']} of {r['total']} classified right"
+    )
+    return text + (f"; ringed as misclassified: {', '.join(missed)}." if missed else ".")
+
+
 def neuron_explorer(dataset: str = "AND", w1: float = 1.0, w2: float = 1.0, b: float = -0.5):
     """Sliders for w1, w2 and b move one neuron's decision line over labelled points."""
     fig, ax = new_figure(6.6, 4.0)
@@ -158,6 +177,7 @@ def neuron_explorer(dataset: str = "AND", w1: float = 1.0, w2: float = 1.0, b: f
         figure=fig,
         draw=draw,
         title="One neuron draws one straight line",
+        alt=lambda r: _neuron_alt(sliders["dataset"].value, r),
     )
 
 
@@ -181,6 +201,12 @@ def _paren(v: float) -> str:
     """A number as a factor: negatives in brackets, "2.00·(-3.00)"."""
     text = f"{v:.2f}"
     return f"({text})" if text.startswith("-") else text
+
+
+def _applied(activation: str, r: dict) -> str:
+    """ "ReLU(2.00·x + 1.00)", or "2.00·x + 1.00" with no activation."""
+    z = f"{r['w']:.2f}·x {signed(r['b'])}"
+    return z if activation not in ("ReLU", "sigmoid", "tanh") else f"{activation}({z})"
 
 
 def single_neuron_explorer(
@@ -229,6 +255,10 @@ def single_neuron_explorer(
         figure=fig,
         draw=draw,
         title="A neuron with one input",
+        alt=lambda r: (
+            f"The curve a = {_applied(sliders['activation'].value, r)} for input x from -5 to "
+            f"5, with a dot at x = {r['x']:.2f}, where a = {r['a']:.2f}."
+        ),
     )
 
 

@@ -106,6 +106,12 @@ def activation_explorer(z: float = 0.5) -> Explorer:
         figure=fig,
         draw=draw,
         title="Slide z: where does each activation flatten out (slope near 0)?",
+        alt=lambda r: (
+            "Five plots of an activation (solid) and its slope (dashed) over z from -5 to 5, "
+            f"marked at z = {zslider.value:.2f}: "
+            + "; ".join(f"{name} {v:.3f}, slope {d:.3f}" for name, (v, d) in r.items())
+            + "."
+        ),
     )
 
 
@@ -161,6 +167,13 @@ def softmax_explorer(temperature: float = 1.0, scores=(2.0, 1.0, 0.1)) -> Explor
         figure=fig,
         draw=draw,
         title="Scores to probabilities: low T sharpens, high T flattens",
+        alt=lambda r: (
+            f"Three bars, the softmax of the scores "
+            f"{', '.join(f'{s:.2f}' for s in r['scores'])} at temperature "
+            f"{r['temperature']:.2f}: "
+            + ", ".join(f"{lab} {p:.3f}" for lab, p in zip(labels, r["probs"], strict=True))
+            + "; a dotted line marks 1/3, the uniform share."
+        ),
     )
 
 
