@@ -396,66 +396,149 @@ def _safe(diagnose):
     return wrapped
 
 
-@_safe
-def _diagnose_derivative(case, got, want) -> str | None:
-    """The likely slip behind a wrong derivative(f, x), from the number it returned."""
+_SQUARE_ROOT_STEP = (
+    "That is √ε · max(|x|, 1), the forward difference's step. The central difference's "
+    "best step is bigger: ∛ε · max(|x|, 1), the cube root of ε, ε ** (1 / 3)."
+)
+_FORWARD = "That is the forward difference. Use f(x + h) and f(x - h), over 2h."
+_PRECEDENCE = (
+    "The step is about 7e-17 · max(|x|, 1): `eps ** 1 / 3` means (eps ** 1) / 3. "
+    "Write the cube root with brackets, eps ** (1 / 3)."
+)
+
+
+def _derivative_slips(case) -> list[tuple[str, object, str]]:
+    """What each known slip of 01.2 returns on this case: (how to compare, value, sentence).
+
+    "same" compares to 1e-12 (the slip's own arithmetic), "near" to 1e-6 and "rough" to
+    1e-4 of the value (slips whose result is only close to a multiple of the true slope).
+    A value that cannot be computed (a step of 0) is None.
+    """
     f, x = case["f"], case["x"]
-    g = as_number(got)
     scale = max(abs(x), 1.0)
     cube_root, square_root = _EPS ** (1 / 3), _EPS**0.5
+    want = case["want"] if "want" in case else case["fprime"](x)
+    h = cube_root * scale
 
-    def same(value) -> bool:
-        return close(g, value, rel=1e-12, abs_tol=0)
+    def central(step):
+        return lambda: _central(f, x, step)
 
-    def forward(h):
-        return (f(x + h) - f(x)) / h
+    def forward(step):
+        return lambda: (f(x + step) - f(x)) / step
 
-    if same(_central(f, x, 1e-5)):
-        return "That is a fixed h = 1e-5: at this x the step must grow with |x|."
-    if x < -1 and same(_central(f, x, cube_root * max(x, 1.0))):
-        return (
+    slips = [
+        (
+            "same",
+            central(1e-5),
+            "That is a fixed h = 1e-5: at this x the step must grow with |x|.",
+        ),
+        (
+            "same",
+            central(cube_root * max(x, 1.0)),
             "That is the step ∛ε · max(x, 1), without abs: at a negative x such as this one "
-            "max(x, 1) is 1, so the step does not grow with the size of x. Use max(abs(x), 1)."
-        )
-    if same(forward(square_root * scale)):
-        return (
+            "max(x, 1) is 1, so the step does not grow with the size of x. Use max(abs(x), 1).",
+        ),
+        (
+            "same",
+            forward(square_root * scale),
             "That is the forward difference with its own step √ε · max(|x|, 1). We asked for "
             "the central difference, (f(x + h) - f(x - h)) / 2h, with h = ∛ε · max(|x|, 1): "
-            "its error is of order h², so it bears the bigger step and is far more accurate."
-        )
-    if same(_central(f, x, square_root * scale)):
-        return (
-            "That is √ε · max(|x|, 1), the forward difference's step. The central difference's "
-            "best step is bigger: ∛ε · max(|x|, 1), the cube root of ε, ε ** (1 / 3)."
-        )
-    if abs(x) > 1 and same(_central(f, x, cube_root)):
-        return "That step is not scaled: multiply it by max(|x|, 1), so that it grows with |x|."
-    if 0 < abs(x) < 1 and same(_central(f, x, cube_root * abs(x))):
-        return (
+            "its error is of order h², so it bears the bigger step and is far more accurate.",
+        ),
+        ("same", central(square_root * scale), _SQUARE_ROOT_STEP),
+        ("same", central(square_root), _SQUARE_ROOT_STEP),
+        (
+            "same",
+            central(1e-8 * scale),
+            "That step is 1e-8 (· max(|x|, 1)), the forward difference's default. The central "
+            "difference bears a bigger step, ∛ε · max(|x|, 1) (about 6e-6 · max(|x|, 1)); at "
+            "1e-8 round-off swamps it.",
+        ),
+        (
+            "same",
+            central(cube_root),
+            "That step is not scaled: multiply it by max(|x|, 1), so that it grows with |x|.",
+        ),
+        (
+            "same",
+            central(cube_root * abs(x)),
             "That is the step ∛ε · |x|, without the max: at a small x such as this one the "
-            "step shrinks with x and round-off takes over. Use max(|x|, 1)."
+            "step shrinks with x and round-off takes over. Use max(|x|, 1).",
+        ),
+        (
+            "same",
+            lambda: h,
+            "That number is the step h itself, not the slope: return the "
+            "central difference computed with it.",
+        ),
+        ("same", central(_EPS / 3 * scale), _PRECEDENCE),
+        ("same", central(_EPS / 3), _PRECEDENCE),
+        ("same", forward(1e-5), _FORWARD),
+        ("same", forward(1e-8), _FORWARD),
+        ("same", forward(h), _FORWARD),
+        ("near", lambda: 2 * want, "Twice too big: the central difference divides by 2h, not h."),
+        (
+            "near",
+            lambda: -want,
+            "The sign is flipped: it is f(x + h) - f(x - h), the point to the right first.",
+        ),
+        (
+            "rough",
+            lambda: want * h * h,
+            "Far too small: `/ 2 * h` multiplies by h. Divide by (2 * h), with brackets.",
+        ),
+        (
+            "rough",
+            lambda: want * h * h / 4,
+            "Far too small: `/ 2 * h` multiplies by h. Divide by (2 * h), with brackets.",
+        ),
+    ]
+    computed = []
+    for how, value, why in slips:
+        try:
+            with np.errstate(all="ignore"):  # a step of 0 at x = 0: no value, no warning
+                v = float(value())
+            v = v if math.isfinite(v) else None
+        except (ArithmeticError, ValueError):
+            v = None
+        computed.append((how, v, why))
+    return computed
+
+
+def _matches(how: str, got, value) -> bool:
+    if value is None:
+        return False
+    try:
+        g = as_number(got)
+    except AnswerError:
+        return False
+    rel = {"same": 1e-12, "near": 1e-6, "rough": 1e-4}[how]
+    return close(g, value, rel=rel, abs_tol=0)
+
+
+def _diagnose_derivative(cases, results):
+    """The likely slip behind a wrong derivative(f, x), named only if it explains the answer
+    on every case it can be computed on: at x = 0.01 with h = 1e-8, say, the central and the
+    forward differences round to the very same number, and one case alone cannot tell."""
+    slips = [_derivative_slips(case) for case in cases]
+    numbers = [i for i, r in enumerate(results) if not isinstance(r, Raised)]
+    consistent = [
+        all(
+            slips[i][k][1] is None or _matches(slips[i][k][0], results[i], slips[i][k][1])
+            for i in numbers
         )
-    if same(cube_root * scale):
-        return (
-            "That number is the step h itself, not the slope: return the central difference "
-            "computed with it."
-        )
-    if same(_central(f, x, _EPS / 3 * scale)) or same(_central(f, x, _EPS / 3)):
-        return (
-            "The step is about 7e-17 · max(|x|, 1): `eps ** 1 / 3` means (eps ** 1) / 3. "
-            "Write the cube root with brackets, eps ** (1 / 3)."
-        )
-    for h in (1e-5, 1e-8, cube_root * scale):
-        if same(forward(h)):
-            return "That is the forward difference. Use f(x + h) and f(x - h), over 2h."
-    if close(g, 2 * want, rel=1e-6):
-        return "Twice too big: the central difference divides by 2h, not h."
-    if close(g, -want, rel=1e-6):
-        return "The sign is flipped: it is f(x + h) - f(x - h), the point to the right first."
-    h = cube_root * scale
-    if close(g, want * h * h, rel=1e-4) or close(g, want * h * h / 4, rel=1e-4):
-        return "Far too small: `/ 2 * h` multiplies by h. Divide by (2 * h), with brackets."
-    return None
+        for k in range(len(slips[0]) if slips else 0)
+    ]
+
+    @_safe
+    def diagnose(case, got, want):
+        index = next(i for i, c in enumerate(cases) if c is case)
+        for k, (how, value, why) in enumerate(slips[index]):
+            if consistent[k] and _matches(how, got, value):
+                return why
+        return None
+
+    return diagnose
 
 
 #: What dividing by a step of 0 raises: Python's numbers, and numpy's when warnings are errors.
@@ -470,7 +553,7 @@ def judge_derivative(cases, results) -> Feedback:
         got=results,
         agree=lambda got, want: close(as_number(got), want, rel=1e-8, abs_tol=1e-12),
         describe=_describe_fx,
-        diagnose=_diagnose_derivative,
+        diagnose=_diagnose_derivative(cases, results),
     )
     if failure:
         at_zero = [

@@ -367,6 +367,7 @@ def probe_gradient_g(gradient_g, case):
 
 
 _GRAPH_NAMES = ("a", "b", "c", "d", "e")
+GRAPH_INPUTS_02_2 = (2.0, -3.0, 10.0)  #: 02.2's first public case, the worked numbers
 
 
 def graph_gradients_by_value(a, b, c) -> dict[str, float]:
@@ -390,7 +391,7 @@ def _graph_case(a: float, b: float, c: float) -> dict:
 def _graph_inputs(n: int = 12, seed: int = 7) -> list[tuple[float, ...]]:
     """The worked numbers, zeros, ones, a = -1 (b's two paths cancel), then n random inputs."""
     rng = np.random.default_rng(seed)
-    edge = [(2.0, -3.0, 10.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (-1.0, 2.0, 3.0)]
+    edge = [GRAPH_INPUTS_02_2, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (-1.0, 2.0, 3.0)]
     randoms = rng.uniform(-5, 5, size=(n, 3)).round(3)
     return edge + [tuple(float(v) for v in row) for row in randoms]
 
@@ -475,6 +476,16 @@ def _diagnose_graph(case, got, want) -> str | None:
     signs = [k for k in bad if close(g[k], -want[k])]
     if signs and len(signs) == len(bad):
         return f"Check the sign of ∂L/∂{signs[0]}."
+    worked = graph_gradients_by_value(*GRAPH_INPUTS_02_2)
+    if (a, b, c) != GRAPH_INPUTS_02_2 and close(
+        [g[k] for k in _GRAPH_NAMES], list(worked.values())
+    ):
+        return (
+            "These are the gradients at a, b, c = 2, -3, 10 whatever the inputs: compute each "
+            "one from the arguments a, b and c."
+        )
+    if len(bad) == len(_GRAPH_NAMES):
+        return "Every gradient is wrong here: work backwards from L one operation at a time."
     return f"Wrong: ∂L/∂{', ∂L/∂'.join(bad)}; the others are right."
 
 

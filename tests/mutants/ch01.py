@@ -38,6 +38,11 @@ MUTANTS = {
             _derivative("np.finfo(float).eps ** (1 / 3) * max(x, 1.0)"),
             ("without abs", "negative x"),
         ),
+        Mutant(
+            "the forward step 1e-8, scaled, in the central difference",
+            _derivative("1e-8 * max(abs(x), 1.0)"),
+            "forward difference's default",
+        ),
         Mutant("step not scaled", _derivative("np.finfo(float).eps ** (1 / 3)"), "not scaled"),
         Mutant(
             "central difference with the forward step √ε",

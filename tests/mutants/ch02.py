@@ -91,6 +91,16 @@ MUTANTS = {
     "02.2": [
         Mutant("b: `=` overwrites the direct path", _graph(b="c * a"), ("only b's path", "SUM")),
         Mutant("b: only the direct path", _graph(b="c"), ("only b's direct path", "SUM")),
+        Mutant(
+            "the worked numbers returned whatever the inputs",
+            _graph(a="-30.0", b="30.0", c="-9.0", d="10.0", e="10.0"),
+            "whatever the inputs",
+        ),
+        Mutant(
+            "every gradient wrong (started from ∂L/∂L = 2)",
+            _graph(a="2 * c * b", b="2 * (c * a + c)", c="2 * (a * b + b)", d="2 * c", e="2 * c"),
+            "Every gradient is wrong",
+        ),
         Mutant("b: the two paths multiplied", _graph(b="c * a * c"), ("multiplies", "ADD")),
         Mutant("a and b swapped in e = a·b", _graph(a="c * a", b="c * b + c"), "swapped"),
         Mutant("∂L/∂a is the local derivative b", _graph(a="b"), "local derivative ∂e/∂a = b"),
