@@ -349,6 +349,7 @@ def _node(cls, data, inputs, op, locals_, calls=None, guard=None):
     def _backward():
         if calls is not None:
             calls.append(out._k)
+            out._used = out.grad  # the gradient this node passed on
         for v, d in zip(inputs, locals_, strict=True):
             v.grad += d * out.grad
 
@@ -570,7 +571,19 @@ def _walk_back_from(out, leaves, name: str) -> None:
             stack.append((node, True))
             stack += [(c, False) for c in getattr(node, "_prev", ()) if id(c) not in seen]
     for node in reversed(order):
+        if not isinstance(node, _ScalarBase):
+            why = " (n is a plain number: its _prev is (self,))" if name == "power" else ""
+            raise AnswerError(
+                f"In {name}, the new Scalar's _prev holds {_short_repr(node)}, which is not a "
+                f"Scalar: _prev lists only the Scalars it was computed from{why}."
+            )
         fn = getattr(node, "_backward", None)
+        if fn is None:
+            raise AnswerError(
+                f"In {name}, out._backward is None: `out._backward = _backward()` calls the "
+                "function at once and stores what it returns (None). Attach the function "
+                "itself, without the parentheses: out._backward = _backward."
+            )
         if not callable(fn):
             raise AnswerError("a Scalar your operation made has no _backward function.")
         call(fn, name=f"the _backward inside {name}")
@@ -759,6 +772,30 @@ def _op_slip(case: dict, seen: dict, got, want) -> str | None:
             return "Check the sign: tanh rises everywhere, so its slope 1 - t² is positive."
         if same(_with_locals(case, (1.0 - math.tanh(t) ** 2,))):
             return "You took tanh twice: t is already tanh(x), so the slope is 1 - t²."
+    if op == "**" and (
+        same(_with_locals(case, (case["n"] * x ** case["n"] - 1,)))
+        or same([want[0], pre[0] + case["n"] * x ** case["n"] - grad])
+    ):
+        return (
+            "x ** n - 1 is (x^n) - 1: Python's ** binds tighter than -. Write "
+            "n * x ** (n - 1), with the parentheses."
+        )
+    if op == "tanh" and same(_with_locals(case, ((1.0 - math.tanh(x)) ** 2,))):
+        return "(1 - t)² is not 1 - t²: square t alone, (1 - t**2)."
+    local = _local(case)
+    if n_inputs == 2 and not case.get("same"):
+        for k, who in ((1, "b"), (0, "a")):
+            kept = tuple(0.0 if i == k else d for i, d in enumerate(local))
+            if local[k] != 0 and same(_with_locals(case, kept)):
+                return (
+                    f"{who}'s .grad never changed: _backward must add local derivative × "
+                    "out.grad to both inputs, self.grad and other.grad."
+                )
+    if want[0] != grad and same(_with_locals(case, local, g=want[0])):
+        return (
+            "You multiplied by out.data, the value of out. The chain rule multiplies the local "
+            "derivative by out.grad, the gradient ∂L/∂out arriving from above."
+        )
     if unchanged:
         return (
             "Your _backward ran, but no input's .grad changed: it must add local derivative × "
@@ -796,7 +833,20 @@ def _judge_op(cases, results, finale: str) -> Feedback:
                 f"On the input {_describe_op(case)} your code raised {seen.describe()}\n"
                 f"  expected: {_short_array(case['want'])}\n"
                 f"At x = {case['a']:g}, e^x or cosh(x) is larger than the largest float "
-                "(about 1.8e308). math.tanh(x) never overflows (tanh(400) is 1.0): use it."
+                "(about 1.8e308). math.tanh(x) never overflows (tanh(400) is 1.0): use it for "
+                "the value, and write the slope from the output t = out.data as 1 - t²."
+            )
+        elif (
+            isinstance(seen, Raised)
+            and seen.type == "ZeroDivisionError"
+            and case["op"] == "**"
+            and case["a"] == 0
+        ):
+            return wrong(
+                f"On the input {_describe_op(case)} your code raised {seen.describe()}\n"
+                f"  expected: {_short_array(case['want'])}\n"
+                "At x = 0, a slope written as n·out.data / x divides by 0. Write it as "
+                "n·x^(n-1), n * self.data ** (n - 1), which is finite there (0 for n = 3)."
             )
         failure = first_failure(
             [case],
@@ -849,6 +899,7 @@ def _public_op_cases(op: str, seed: int) -> list[dict]:
             _op_case(op, 2.0, -1, pre=(0.5,)),
             _op_case(op, 4.0, 0.5, g=2.0),
             _op_case(op, -2.0, 4, g=-0.25, pre=(1.0,)),
+            _op_case(op, 0.0, 3, g=2.0),  # x = 0: a slope written as n·x^n / x divides by 0
         ]
     elif op == "relu":
         cases = [
@@ -948,7 +999,7 @@ def judge_mul_power(cases, results) -> Feedback:
         results,
         "Your mul and power agree with nnlib's Value on {n} cases, including a * a, where "
         "the two contributions a·g and a·g add up to 2a·g (the derivative of a² is 2a), "
-        "and exponents 2, 3, -1, 0.5 and 4.",
+        "and exponents 2, 3, -1, 0.5 and 4 (with x = 0 among the inputs).",
     )
 
 
@@ -1218,7 +1269,12 @@ def probe_backward(backward, case):
         finally:
             guard.base = None
     leaves = [float(n.grad) for n, s in zip(nodes, program, strict=True) if s[0] == "leaf"]
-    return {"grads": np.array(leaves), "order": list(calls), "root_grad": float(root.grad)}
+    return {
+        "grads": np.array(leaves),
+        "order": list(calls),
+        "root_grad": float(root.grad),
+        "root_used": getattr(root, "_used", None),
+    }
 
 
 _VISIT = (
@@ -1246,8 +1302,20 @@ def _order_problem(case: dict, seen: dict) -> str | None:
     inner = [k for k in _needed(program) if program[k][0] != "leaf"]
     if not order and seen.get("root_grad") != 1.0:
         return "Nothing happened: set self.grad = 1 and call each node's _backward()."
+    used = seen.get("root_used")
+    if seen.get("root_grad") == 0.0 and used == 1.0:
+        return (
+            "Every gradient is 0 afterwards, although L passed on ∂L/∂L = 1: your backward() "
+            "set the gradients back to 0 after using them. The leaves' .grad are the answer: "
+            "leave them (to start afresh, zero them before walking back, not after)."
+        )
     if seen.get("root_grad") == 0.0:
         return "Every gradient is 0: set self.grad = 1 before walking back (∂L/∂L = 1)."
+    if used == 0.0 and seen.get("root_grad") == 1.0:
+        return (
+            "You set self.grad = 1 after walking back: L's _backward had already passed on "
+            "L.grad while it was still 0. Set it first, then walk the order from the end."
+        )
     counts = {k: 0 for k in inner}
     for k in order:
         counts[k] = counts.get(k, 0) + 1
@@ -1494,8 +1562,29 @@ def _linear_slip(part, case, got) -> str | None:
             ),
         ],
     }
+    right = {"dX": dY @ W.T, "dW": X.T @ dY, "db": dY.sum(axis=0)}[part]
+    if part == "dX" and g.shape == right.T.shape != right.shape and np.allclose(g.T, right):
+        return "dX is transposed: it must have X's shape (N, in). dX = dY·Wᵀ, not W·dYᵀ."
+    if part == "db" and g.shape == (1, right.size) and np.allclose(g.ravel(), right):
+        if n == 1:  # dY itself and a sum with keepdims look the same here
+            return (
+                "db must be summed over the batch into one number per output, shape (out,): "
+                "dY.sum(axis=0). dY itself, or a sum with keepdims=True, has shape (1, out)."
+            )
+        return (
+            "db has the right numbers but shape (1, out): sum without keepdims, "
+            "dY.sum(axis=0), one number per output."
+        )
+    if part == "db" and g.ndim == 0:
+        return (
+            "db is a single number: you summed over every axis. Sum over the examples only, "
+            "dY.sum(axis=0): one number per output."
+        )
     for make, why in tries[part]:
-        alt = np.asarray(make(), dtype=float)
+        try:
+            alt = np.asarray(make(), dtype=float)
+        except ValueError:  # this slip is impossible for these shapes (e.g. dY·W, W not square)
+            continue
         if alt.shape == g.shape and np.allclose(alt, g, rtol=1e-9, atol=1e-12):
             return why
     return None
@@ -1743,6 +1832,31 @@ def _ce_candidates(case) -> list[tuple[np.ndarray | None, str]]:
                 "column of that example's label.",
             )
         )
+        y_cols = np.zeros_like(p)
+        y_cols[:, labels] = 1.0
+        e_row = np.exp(logits - logits.max(axis=1, keepdims=True))
+        tries += [
+            (
+                row * (p - y_cols),
+                "y[:, labels] = 1 puts a 1 in every row of each label's column. Each row gets "
+                "one 1, at its own label: y[np.arange(N), labels] = 1.",
+            ),
+            (
+                row * (e_row / e_row.sum() - y),
+                "Your softmax divides by the sum over the whole batch. Each row is divided by "
+                "its own sum: .sum(axis=1, keepdims=True).",
+            ),
+            (
+                row * (p - y) / n,
+                "You divided by N as well as by the sum of the weights. The weighted mean "
+                "divides by Σₙ class_weights[labels[n]] only.",
+            ),
+            (
+                (w[:, None] * p - y) / w.sum(),
+                "The weight multiplies p only: it scales the whole row p - y, "
+                "w[:, None] * (p - y).",
+            ),
+        ]
     return tries
 
 
@@ -1796,6 +1910,19 @@ def judge_cross_entropy_grad(cases, results) -> Feedback:
         diagnose=lambda case, got, want: _safe(_ce_slip, case, got, want, computed),
     )
     if failure:
+        first = next(
+            (r for c, r in zip(cases, results, strict=True) if not _safe(_ce_agree, r, c["want"])),
+            None,
+        )
+        if isinstance(first, Raised) and "broadcast" in first.message:
+            return replace_message(
+                failure,
+                "\nnumpy could not line up an array with the (N, C) logits. The usual causes: "
+                "a per-row max or sum taken without keepdims=True, of shape (N,) instead of "
+                "(N, 1); the examples' weights not made a column, w[:, None]; or "
+                "class_weights (one per class) used where one weight per example, "
+                "class_weights[labels], belongs.",
+            )
         return failure
     worst = 0.0
     for case, got in zip(cases, results, strict=True):

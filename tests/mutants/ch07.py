@@ -273,6 +273,27 @@ MUTANTS = {
             ),
             ("ShortcutRefused", "switched off"),
         ),
+        Mutant(
+            "_backward called, not attached",
+            _07_1(add=_edit(ADD, ("out._backward = _backward", "out._backward = _backward()"))),
+            "without the parentheses",
+        ),
+        Mutant(
+            "add forgets other",
+            _07_1(add=_edit(ADD, ("        other.grad += out.grad\n", ""))),
+            "b's .grad never changed",
+        ),
+        Mutant(
+            "out.data for out.grad",
+            _07_1(
+                add=_edit(
+                    ADD,
+                    ("self.grad += out.grad", "self.grad += out.data"),
+                    ("other.grad += out.grad", "other.grad += out.data"),
+                )
+            ),
+            "You multiplied by out.data",
+        ),
     ],
     "07.2": [
         Mutant(
@@ -356,6 +377,26 @@ MUTANTS = {
             _07_2(power=_edit(POWER, ("self.data**n", "self.data**n.data"))),
             ("AttributeError", "line"),
         ),
+        Mutant(
+            "the exponent n kept in _prev",
+            _07_2(power=_edit(POWER, ("(self,)", "(self, n)"))),
+            "which is not a Scalar",
+        ),
+        Mutant(
+            "x ** n - 1 without parentheses",
+            _07_2(power=_edit(POWER, ("n * self.data ** (n - 1)", "n * self.data ** n - 1"))),
+            "binds tighter",
+        ),
+        Mutant(
+            "slope as n·out.data / x",
+            _07_2(power=_edit(POWER, ("n * self.data ** (n - 1)", "n * out.data / self.data"))),
+            ("ZeroDivisionError", "At x = 0"),
+        ),
+        Mutant(
+            "mul forgets other",
+            _07_2(mul=_edit(MUL, ("        other.grad += self.data * out.grad\n", ""))),
+            "b's .grad never changed",
+        ),
     ],
     "07.3": [
         Mutant(
@@ -431,6 +472,16 @@ MUTANTS = {
             "relu gate reversed",
             _07_3(relu=_edit(RELU, ("self.data > 0 else", "self.data < 0 else"))),
             "wrong way round",
+        ),
+        Mutant(
+            "(1 - t)² for 1 - t²",
+            _07_3(tanh=_edit(TANH, ("(1 - t**2)", "(1 - t) ** 2"))),
+            "square t alone",
+        ),
+        Mutant(
+            "slope from 1 / cosh²",
+            _07_3(tanh=_edit(TANH, ("(1 - t**2)", "(1 / math.cosh(self.data) ** 2)"))),
+            ("OverflowError", "write the slope from the output t"),
         ),
     ],
     "07.4": [
@@ -516,6 +567,26 @@ def backward(self):
 """,
             "ran twice",
         ),
+        Mutant(
+            "seed set after walking back",
+            _edit(
+                BACKWARD,
+                ("    self.grad = 1.0\n", ""),
+                ("        node._backward()\n", "        node._backward()\n    self.grad = 1.0\n"),
+            ),
+            "after walking back",
+        ),
+        Mutant(
+            "gradients zeroed after use",
+            _edit(
+                BACKWARD,
+                (
+                    "        node._backward()\n",
+                    "        node._backward()\n        node.grad = 0.0\n",
+                ),
+            ),
+            "set the gradients back to 0 after using them",
+        ),
     ],
     "07.5": [
         Mutant(
@@ -580,6 +651,31 @@ def linear_backward(X, W, dY):
     return dX, layer.weight.grad.T, layer.bias.grad
 """,
             ("ShortcutRefused", "switched off"),
+        ),
+        Mutant(
+            "db with keepdims",
+            _edit(LINEAR, ("dY.sum(axis=0)", "dY.sum(axis=0, keepdims=True)")),
+            "keepdims",
+        ),
+        Mutant(
+            "db summed over everything",
+            _edit(LINEAR, ("dY.sum(axis=0)", "np.sum(dY)")),
+            "single number",
+        ),
+        Mutant(
+            "dX transposed",
+            _edit(LINEAR, ("dX = dY @ W.T", "dX = W @ dY.T")),
+            "dX is transposed",
+        ),
+        Mutant(
+            "every gradient divided by N",
+            _edit(
+                LINEAR,
+                ("dX = dY @ W.T", "dX = dY @ W.T / len(X)"),
+                ("dW = X.T @ dY", "dW = X.T @ dY / len(X)"),
+                ("dY.sum(axis=0)", "dY.mean(axis=0)"),
+            ),
+            "Don't divide by N",
         ),
     ],
     "07.6": [
@@ -653,6 +749,31 @@ def cross_entropy_grad(logits, labels, class_weights):
     return w[:, None] * (F.softmax(logits) - F.one_hot(labels, logits.shape[1])) / w.sum()
 """,
             ("ShortcutRefused", "nnlib.functional.softmax is switched off"),
+        ),
+        Mutant(
+            "weights not a column",
+            _edit(CE, (RETURN, "return w * (p - y) / w.sum()")),
+            ("ValueError", "w[:, None]"),
+        ),
+        Mutant(
+            "max without keepdims",
+            _edit(CE, (SHIFT, "shifted = logits - logits.max(axis=1)")),
+            ("ValueError", "keepdims=True"),
+        ),
+        Mutant(
+            "one-hot by whole columns",
+            _edit(CE, ("y[np.arange(n), labels] = 1.0", "y[:, labels] = 1.0")),
+            "every row of each label's column",
+        ),
+        Mutant(
+            "softmax over the whole batch",
+            _edit(CE, (P_LINE, "p = np.exp(shifted) / np.sum(np.exp(shifted))")),
+            "sum over the whole batch",
+        ),
+        Mutant(
+            "divided by N as well",
+            _edit(CE, (RETURN, "return w[:, None] * (p - y) / w.sum() / n")),
+            "divided by N as well",
         ),
     ],
 }
