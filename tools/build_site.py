@@ -568,6 +568,10 @@ def build(out: Path, work: Path, hub: str, jobs: int, reuse: bool = False) -> di
     log("rendering with Jupyter Book (Sphinx)")
     sphinx_build(work / "src", out, work / "doctrees")
     finish_pages(out, hub)
+    # The download button gives the chapter as the repository has it (no outputs, no
+    # notes), the file a learner works in, rather than the page's executed copy.
+    for nb in notebooks:
+        shutil.copy2(nb, out / "_sources" / "notebooks" / nb.name)
     (out / ".nojekyll").write_text("")
     total, largest, size = site_report(out)
     log(

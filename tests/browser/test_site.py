@@ -156,6 +156,18 @@ IMAGES = """() => [...document.querySelectorAll('img')].map(i => ({
   inWidget: i.closest('.widget-subarea') !== null, inOutput: i.closest('.cell_output') !== null,
 }))"""
 
+SAVED = """() => {
+  const tag = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+  const ids = Object.values(JSON.parse(tag.textContent).state)
+    .map(m => String(m.state._anywidget_id || ''));
+  const count = names => ids.filter(i => names.includes(i)).length;
+  return {
+    figures: count(['nnlib.widgets.FigureImage']),
+    sliders: count(['nnlib.widgets.Slider', 'nnlib.widgets.LogSlider', 'nnlib.widgets.IntSlider']),
+    playgrounds: ids.filter(i => i.endsWith('.Playground')).length,
+  };
+}"""
+
 RENDERED = f"""() => {{
   const views = [...document.querySelectorAll('{WIDGET_VIEW}')];
   return views.length > 0 && views.every(v => {{
@@ -207,6 +219,10 @@ def test_the_site_is_whole_and_small(site):
         + ["genindex.html"]
     )
     assert pages == expected
+    # The download button gives each chapter as the repository holds it.
+    for ch in CHAPTERS:
+        download = out / "_sources" / "notebooks" / ch["file"]
+        assert download.read_bytes() == (ROOT / "notebooks" / ch["file"]).read_bytes()
     sizes = {p: (out / p).stat().st_size for p in pages}
     assert max(sizes.values()) < MAX_PAGE_BYTES, sizes
     total = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
@@ -245,6 +261,18 @@ def test_chapter_page(visit, chapter):
     widget_figures = [i for i in images if i["inWidget"]]
     for i in widget_figures:
         assert i["src"].startswith("blob:") and i["ok"], i
+    # Every explorer's picture, course slider and playground in the saved state is drawn.
+    saved = page.evaluate(SAVED)
+    drawn = [i for i in widget_figures if i["src"].startswith("blob:")]
+    assert len(drawn) == saved["figures"], (len(drawn), saved)
+    assert page.locator(COURSE_SLIDER).count() == saved["sliders"], saved
+    # The playground draws its network, data and loss from the saved frame alone.
+    playgrounds = page.locator(".cell_output .widget-subarea:has(.nnpg-play)")
+    assert playgrounds.count() == saved["playgrounds"], saved
+    for k in range(saved["playgrounds"]):
+        area = playgrounds.nth(k)
+        assert "training loss" in area.inner_text()
+        assert area.locator("canvas, svg").count() >= 2
     # A course slider moves from the keyboard: the widget's JavaScript runs without a kernel.
     sliders = page.locator(COURSE_SLIDER)
     if sliders.count():
