@@ -790,8 +790,8 @@ def judge_gradient_by_nudging(cases, results) -> Feedback:
             "after nudging it."
         )
     return correct(
-        f"Right on all {len(cases)} functions, matrices and integer inputs included, and x came "
-        "back untouched. Notice the price: two evaluations of f per entry of x. "
+        f"Right on all {len(cases)} cases, matrices and integer inputs included, and x came back "
+        "untouched. Notice the price: two evaluations of f per entry of x. "
         "Backpropagation (section 8, chapter 07) gets all of them from one forward and one "
         "backward pass."
     )
