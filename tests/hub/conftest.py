@@ -26,18 +26,25 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import sysconfig
 import time
 import urllib.request
+import venv
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import links  # noqa: E402  (tools/links.py: the docs' link builder)
+
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts" / "hub"
 VENV_BIN = Path(sys.executable).parent
@@ -76,9 +83,7 @@ def wait_for(url: str, proc: subprocess.Popen, log: Path, what: str, timeout: fl
     while True:
         try:
             with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers
+                return  # 200: the hub itself answers (the proxy alone says 404 at first)
         except OSError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -150,6 +155,20 @@ def browser():
             b.close()
 
 
+def docs_link(repo_url: str, notebook: str, root: Path = ROOT) -> str:
+    """Chapter ``notebook``'s nbgitpuller path as ``root``/docs/instructors.md prints it, with
+    its ``repo=`` pointing at ``repo_url`` (a local git server) instead of GitHub: the one
+    difference, checked here. Both are built by tools/links.py's ``nbgitpuller_path``."""
+    course = links.load_course(root)
+    guide = (root / "docs" / "instructors.md").read_text(encoding="utf-8")
+    printed = re.findall(rf"`(/hub/user-redirect/git-pull\?[^`]*{re.escape(notebook)})`", guide)
+    assert printed == [links.nbgitpuller_url(course, notebook, hub="")], printed
+    github = quote(links.repository_url(course), safe="")
+    ours = links.nbgitpuller_path(repo_url, course["branch"], f"notebooks/{notebook}")
+    assert ours == printed[0].replace(f"repo={github}&", f"repo={quote(repo_url, safe='')}&")
+    return ours
+
+
 # -- the course's git server ---------------------------------------------------------------
 
 
@@ -200,19 +219,45 @@ def course_files(root: Path = ROOT) -> list[str]:
     return sorted(f for f in set(listed.split("\0")) if f and (root / f).is_file())
 
 
-def make_repository(server: GitServer, source: Path, files: list[str] | None = None) -> Path:
-    """Commit ``files`` of ``source`` (default: all) as the course's repository, branch main."""
-    repo = server.base / COURSE
+def make_repository(
+    server: GitServer, source: Path, files: list[str] | None = None, name: str = COURSE
+) -> Path:
+    """Commit ``files`` of ``source`` (default: all) as repository ``name``, branch main."""
+    repo = server.base / name
     if files is None:
         files = [str(p.relative_to(source)) for p in source.rglob("*") if p.is_file()]
-    for name in files:
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / name, repo / name)
+    for file in files:
+        (repo / file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / file, repo / file)
     git("init", "-q", "-b", "main", cwd=repo)
     git("add", "-A", cwd=repo)
     git("commit", "-q", "-m", "The course", cwd=repo)
-    server.wait(COURSE)
+    server.wait(name)
     return repo
+
+
+def class_image(base: Path, release: Path) -> tuple[list[str], dict[str, str]]:
+    """A single-user environment as an image built from the class release would be: this
+    environment's packages, and nnlib from ``release`` (no solutions).
+
+    A virtual environment whose one .pth file names this environment's site-packages
+    and the release: the editable install of the course's nnlib (whose import hook
+    would find the repository's nnlib/solutions) is not processed there, as in
+    tests/test_release.py. Jupyter's data, settings and JupyterLab's assets are
+    this environment's. Returns the hub's ``Spawner.cmd`` and environment for it.
+    """
+    env = base / "class-image"
+    venv.create(env, with_pip=False)
+    site = Path(sysconfig.get_paths()["purelib"])
+    (next(env.glob("lib/python3*/site-packages")) / "course.pth").write_text(
+        f"{site}\n{release}\n"
+    )
+    prefix = Path(sys.prefix)
+    return [str(env / "bin" / "python"), "-m", "jupyterhub.singleuser"], {
+        "JUPYTER_PATH": str(prefix / "share" / "jupyter"),
+        "JUPYTERLAB_DIR": str(prefix / "share" / "jupyter" / "lab"),
+        "JUPYTER_CONFIG_PATH": f"{{image}}{os.pathsep}{prefix / 'etc' / 'jupyter'}",
+    }
 
 
 # -- JupyterHub ----------------------------------------------------------------------------
@@ -234,7 +279,7 @@ c.SharedPasswordAuthenticator.user_password = "{password}"
 c.Authenticator.allow_all = True
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = "{base}/home/{{username}}"
-c.Spawner.cmd = ["{singleuser}"]
+c.Spawner.cmd = {cmd!r}
 c.Spawner.args = {args!r}
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {environment!r}
@@ -246,7 +291,13 @@ c.Spawner.http_timeout = 90
 class Hub:
     """A running JupyterHub: ``url``, ``home(user)``, and the hub's log."""
 
-    def __init__(self, base: Path, proxy: str, environment: dict[str, str] | None = None):
+    def __init__(
+        self,
+        base: Path,
+        proxy: str,
+        environment: dict[str, str] | None = None,
+        cmd: list[str] | None = None,
+    ):
         self.base = base
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -257,13 +308,14 @@ class Hub:
             image / "labconfig",
         )
         env = {"JUPYTER_CONFIG_PATH": str(image), **(environment or {})}
+        env["JUPYTER_CONFIG_PATH"] = env["JUPYTER_CONFIG_PATH"].replace("{image}", str(image))
+        cmd = cmd or [str(VENV_BIN / "jupyterhub-singleuser")]
         args = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
         config = base / "jupyterhub_config.py"
         config.write_text(
             CONFIG.format(
                 port=self.port, hub_port=free_port(), proxy_api_port=free_port(), base=base,
-                proxy=proxy, password=PASSWORD, singleuser=VENV_BIN / "jupyterhub-singleuser",
-                args=args, environment=env,
+                proxy=proxy, password=PASSWORD, cmd=cmd, args=args, environment=env,
             )
         )  # fmt: skip
         self.log = base / "jupyterhub.log"
@@ -285,11 +337,11 @@ class Hub:
 
 @pytest.fixture(scope="module")
 def start_hub(tmp_path_factory, proxy_command):
-    """Start a hub (``start_hub(environment=...)``); every hub started is stopped at the end."""
+    """Start a hub (``start_hub(environment=..., cmd=...)``); each is stopped at the end."""
     hubs: list[Hub] = []
 
-    def start(environment: dict[str, str] | None = None) -> Hub:
-        hub = Hub(tmp_path_factory.mktemp("hub"), proxy_command, environment)
+    def start(environment: dict[str, str] | None = None, cmd: list[str] | None = None) -> Hub:
+        hub = Hub(tmp_path_factory.mktemp("hub"), proxy_command, environment, cmd)
         hubs.append(hub)
         return hub
 

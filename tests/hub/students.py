@@ -105,6 +105,23 @@ class Student:
         page.wait_for_selector(".jp-Notebook")
         return transcript
 
+    def processes(self) -> dict[str, float]:
+        """Resident memory (MiB) of this student's single-user server and of its kernels."""
+        import psutil
+
+        found = {"server": 0.0, "kernels": 0.0}
+        for proc in psutil.process_iter(["cmdline"]):
+            try:
+                env = proc.environ()
+                if env.get("JUPYTERHUB_USER") != self.name or env.get("HOME") != str(self.home):
+                    continue
+                cmd = " ".join(proc.info["cmdline"] or [])
+                rss = proc.memory_info().rss / 2**20
+            except psutil.Error:
+                continue
+            found["kernels" if "ipykernel" in cmd else "server"] += rss
+        return found
+
     # -- JupyterLab -----------------------------------------------------------------------
 
     def current_tab(self) -> str:
@@ -154,26 +171,56 @@ class Student:
             self.screenshot(f"stuck-{label}")
             raise
 
-    def answer(self, marker: str, source: str) -> str:
-        """Replace the code of the answer cell holding ``marker`` with ``source``, run it and
-        the check below it, and return the check's verdict ("Correct", "Not yet", ...)."""
+    def write(self, marker: str, source: str) -> None:
+        """Replace the code of the answer cell holding ``marker`` with ``source`` (typed as
+        pasted, so no auto-indent to fight); the cell stays selected, not run."""
         page = self.page
         cell = page.locator(f"{SHOWN} .jp-CodeCell").filter(has_text=marker).first
         cell.scroll_into_view_if_needed()
         cell.locator(".cm-content").click()
         page.keyboard.press("Control+a")
-        page.keyboard.insert_text(source)  # as pasted: no auto-indent to fight
+        page.keyboard.insert_text(source)
+        page.keyboard.press("Escape")  # command mode, as before Ctrl+S
+
+    def answer(self, marker: str, source: str) -> dict[str, str]:
+        """Write an answer (see ``write``), run it and the check below it; return every
+        exercise's verdict as the page shows it ("Correct", "Not done yet", ...)."""
+        page = self.page
+        self.write(marker, source)
         page.keyboard.press("Shift+Enter")  # run the answer; the check cell is selected
         page.keyboard.press("Shift+Enter")  # run the check
         page.wait_for_timeout(300)
         self.wait_until_run("answer", timeout=60_000)
         return page.evaluate(VERDICTS)
 
+    def ask(self, code: str) -> str:
+        """Add a code cell at the end of the notebook, run ``code`` in it (Ctrl+Enter), and
+        return what its output shows."""
+        page = self.page
+        last = page.locator(f"{SHOWN} .jp-Cell").last
+        last.scroll_into_view_if_needed()
+        last.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")  # a new code cell below the last one
+        page.keyboard.press("Enter")
+        page.keyboard.insert_text(code)
+        page.keyboard.press("Control+Enter")
+        page.wait_for_timeout(300)
+        self.wait_until_run("ask", timeout=60_000)
+        return page.locator(f"{SHOWN} .jp-CodeCell").last.locator(".jp-OutputArea").inner_text()
+
     def save(self) -> None:
         """Ctrl+S, and wait until JupyterLab says the notebook is saved."""
         page = self.page
         page.keyboard.press("Control+s")
-        page.wait_for_function("() => document.querySelector('.jp-mod-dirty') === null")
+        try:
+            # The tab's dirty mark (a cell edited but not run is marked too, and stays so).
+            page.wait_for_selector(
+                "#jp-main-dock-panel .lm-TabBar-tab.jp-mod-dirty", state="detached"
+            )
+        except Exception:
+            self.screenshot("stuck-save")
+            raise
 
     def save_as(self, path: str) -> None:
         """File ▸ Save Notebook As…, typing ``path`` (relative to the home folder)."""
