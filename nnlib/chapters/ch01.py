@@ -759,6 +759,11 @@ def _diagnose_best_step(cases, results):
         g = as_number(got)
         sizes = [abs(e) for e in _signed_errors(case)]
         nearest = min(range(len(_STEPS)), key=lambda k: abs(_STEPS[k] - g))
+        if not _same_step(g, _STEPS[nearest]):
+            return (
+                f"{g:g} is not one of the steps 1e-1, 1e-2, …, 1e-15: return the step of that "
+                "list whose second difference is closest to f2(x)."
+            )
         return (
             f"At h = {g:g} the error is {sizes[nearest]:.1e}, at h = {want:g} only "
             f"{min(sizes):.1e}: compare the error of every step in the list."

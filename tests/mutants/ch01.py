@@ -129,6 +129,11 @@ MUTANTS = {
         Mutant("+2f(x)", _best("abs((f(x + h) + 2 * f(x) + f(x - h)) / h**2 - f2(x))"), "- 2f(x)"),
         Mutant("the smallest step", "def best_step(f, f2, x):\n    return 1e-15\n", "smallest h"),
         Mutant(
+            "a number that is not a step of the list",
+            "def best_step(f, f2, x):\n    return 0.5\n",
+            "not one of the steps",
+        ),
+        Mutant(
             "a fixed guess 1e-4",
             "def best_step(f, f2, x):\n    return 1e-4\n",
             "compare the error of every step",
