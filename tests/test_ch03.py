@@ -282,6 +282,7 @@ def test_grads_check():
         ([-12, 6, -3, -24], "not b"),
         ([-12, 6, -3], "Four numbers"),
         ([1, 2, 3, 4], "Work backwards"),
+        ([-6, -12, 6, -3], "wrong order"),
         (True, "got True"),
         ("-12, 6, -3, -6", "text"),
     ]:

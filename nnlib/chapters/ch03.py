@@ -827,6 +827,8 @@ def check_grads(grads) -> Feedback:
          "∂L/∂b = ∂L/∂z."),
         (np.r_[GRAD_X * 2 * (GRAD_B - GRAD_TARGET), 2 * (GRAD_B - GRAD_TARGET)],
          "Compute z first: z = w·x + b = 2, not b."),
+        (np.r_[dL_dz, GRADS[:3]], "The right numbers in the wrong order: the three weights' "
+         "gradients first, then ∂L/∂b last."),
     ]  # fmt: skip
     for value, why in slips:
         if close(g, value):
