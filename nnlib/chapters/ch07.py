@@ -1335,8 +1335,11 @@ def _order_problem(case: dict, seen: dict) -> str | None:
     late = [(i, j) for i, j in edges if when[i] < when[j]]
     if edges and len(late) == len(edges):
         return (
-            "You walk the topological order from the front: reverse it. Each node must pass "
-            "its gradient on after every node that uses it has added its share."
+            "Your walk goes from the inputs towards L: each node passed its gradient on "
+            "before the nodes that use it had added their share. Walk a topological list (each "
+            "node appended after all of its inputs) from the end: reverse it. A list made in "
+            "the order you first reach the nodes from L puts each node before its inputs: that "
+            "is not a topological order, reversed or not."
         )
     if late:
         i, j = late[0]
@@ -1647,8 +1650,8 @@ def judge_linear_backward(cases, results) -> Feedback:
             worst = max(worst, float(np.max(np.abs(np.asarray(g, dtype=float) - num))))
     return correct(
         f"dX, dW and db agree with nnlib.nn.Linear (given Wᵀ) on {len(cases)} cases of "
-        f"different shapes, and with central differences to within {worst:.0e}. Three "
-        "products of the same three arrays, in either layout: dW = Xᵀ·dY here is the "
+        f"different shapes, and with central differences to within {worst:.0e}. The "
+        "same two products and one sum in either layout: dW = Xᵀ·dY here is the "
         "chapter's δᵀ·X transposed, as W itself is."
     )
 

@@ -488,6 +488,24 @@ MUTANTS = {
         Mutant("no seed", _edit(BACKWARD, ("    self.grad = 1.0\n", "")), "set self.grad = 1"),
         Mutant("order not reversed", _edit(BACKWARD, ("reversed(order)", "order")), "reverse it"),
         Mutant(
+            "each node listed when first reached, then reversed",
+            """
+def backward(self):
+    order, visited = [], set()
+    stack = [self]
+    while stack:
+        node = stack.pop()
+        if node not in visited:
+            visited.add(node)
+            order.append(node)
+            stack.extend(node._prev)
+    self.grad = 1.0
+    for node in reversed(order):
+        node._backward()
+""",
+            "not a topological order",
+        ),
+        Mutant(
             "no visited set",
             _edit(BACKWARD, ("        elif node not in visited:", "        else:")),
             "ran twice",
