@@ -77,8 +77,8 @@ def compact_dot(dot: str) -> str:
     """DOT text from ``nnlib.graph.to_dot`` made compact: top to bottom, low boxes, tight ranks.
 
     A graph drawn left to right is one row of boxes and soon wider than the
-    notebook (the worked neuron is 2,168 px); top to bottom with low boxes it
-    is about 725 × 460 px.
+    notebook (the worked neuron, with its gradients, is about 2,190 px); top to
+    bottom with low boxes it is about 795 × 460 px.
     """
     dot = dot.replace("rankdir=LR", "rankdir=TB")
     if "ranksep=" in dot:
@@ -1404,7 +1404,7 @@ def backward(self):
 ''',
     hints=(
         "First the order. Keep a list `order`, a set `visited` and a stack (a Python list) "
-        "that starts as [self]. A node may join `order` only after all of its inputs "
+        "that starts with self. A node may join `order` only after all of its inputs "
         "(node._prev) have joined it.",
         "Push pairs (node, inputs_listed). When you pop (node, False) for a node not yet "
         "visited: mark it visited, push (node, True) back, then push (child, False) for each "
