@@ -9,7 +9,8 @@ What runs, all on loopback and all stopped at the end (also on failure):
 - JupyterHub with its own configurable-http-proxy, installed from the npm
   registry with `npm ci` from this folder's package-lock.json into a cache
   folder (``~/.cache/nnlib-hub``, or ``$NNLIB_HUB_CACHE``) the first time;
-- a shared-password authenticator (any user name, one password) and
+- one hub for all the tests (each has students of its own), with
+  a shared-password authenticator (any user name, one password) and
   SimpleLocalProcessSpawner: each student's server is a process of this
   machine with its home in a throw-away folder;
 - as each student's single-user server, this test environment itself
@@ -25,6 +26,7 @@ npm or Chromium the tests skip on a laptop; with NNLIB_REQUIRE_HUB=1 or CI set
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -285,31 +287,41 @@ c.Spawner.default_url = "/lab"
 c.Spawner.environment = {environment!r}
 c.Spawner.start_timeout = 90
 c.Spawner.http_timeout = 90
+# Stop a server quickly at the end (interrupt, then terminate, then kill).
+c.LocalProcessSpawner.interrupt_timeout = 2
+c.LocalProcessSpawner.term_timeout = 2
+
+
+def per_user(spawner):
+    # A student listed in per-user.json gets that single-user command and environment.
+    import json, pathlib
+
+    listed = pathlib.Path("{base}/per-user.json")
+    mine = json.loads(listed.read_text()).get(spawner.user.name) if listed.exists() else None
+    if mine:
+        spawner.cmd = mine["cmd"]
+        spawner.environment = {{**spawner.environment, **mine["environment"]}}
+
+
+c.Spawner.pre_spawn_hook = per_user
 """
 
 
 class Hub:
     """A running JupyterHub: ``url``, ``home(user)``, and the hub's log."""
 
-    def __init__(
-        self,
-        base: Path,
-        proxy: str,
-        environment: dict[str, str] | None = None,
-        cmd: list[str] | None = None,
-    ):
+    def __init__(self, base: Path, proxy: str):
         self.base = base
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        image = base / "image-etc-jupyter"  # where binder/postBuild puts the course's settings
-        (image / "labconfig").mkdir(parents=True)
+        self.image = base / "image-etc-jupyter"  # where binder/postBuild puts the settings
+        (self.image / "labconfig").mkdir(parents=True)
         shutil.copy(
             ROOT / "jupyter-config" / "labconfig" / "default_setting_overrides.json",
-            image / "labconfig",
+            self.image / "labconfig",
         )
-        env = {"JUPYTER_CONFIG_PATH": str(image), **(environment or {})}
-        env["JUPYTER_CONFIG_PATH"] = env["JUPYTER_CONFIG_PATH"].replace("{image}", str(image))
-        cmd = cmd or [str(VENV_BIN / "jupyterhub-singleuser")]
+        env = {"JUPYTER_CONFIG_PATH": str(self.image)}
+        cmd = [str(VENV_BIN / "jupyterhub-singleuser")]
         args = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
         config = base / "jupyterhub_config.py"
         config.write_text(
@@ -327,6 +339,18 @@ class Hub:
         )  # fmt: skip
         wait_for(f"{self.url}/hub/api", self.proc, self.log, "JupyterHub", timeout=90)
 
+    def single_user(self, user: str, cmd: list[str], environment: dict[str, str]) -> None:
+        """Give ``user`` (before their server first starts) another single-user command and
+        environment; ``{image}`` in JUPYTER_CONFIG_PATH stands for the course's settings."""
+        listed = self.base / "per-user.json"
+        settings = json.loads(listed.read_text()) if listed.exists() else {}
+        env = dict(environment)
+        if "JUPYTER_CONFIG_PATH" in env:
+            path = env["JUPYTER_CONFIG_PATH"]
+            env["JUPYTER_CONFIG_PATH"] = path.replace("{image}", str(self.image))
+        settings[user] = {"cmd": cmd, "environment": env}
+        listed.write_text(json.dumps(settings))
+
     def home(self, user: str) -> Path:
         return self.base / "home" / user
 
@@ -335,20 +359,13 @@ class Hub:
         self._log.close()
 
 
-@pytest.fixture(scope="module")
-def start_hub(tmp_path_factory, proxy_command):
-    """Start a hub (``start_hub(environment=..., cmd=...)``); each is stopped at the end."""
-    hubs: list[Hub] = []
-
-    def start(environment: dict[str, str] | None = None, cmd: list[str] | None = None) -> Hub:
-        hub = Hub(tmp_path_factory.mktemp("hub"), proxy_command, environment, cmd)
-        hubs.append(hub)
-        return hub
-
+@pytest.fixture(scope="session")
+def hub(tmp_path_factory, proxy_command):
+    """One JupyterHub for every hub test (each test has students of its own)."""
+    started = Hub(tmp_path_factory.mktemp("hub"), proxy_command)
     try:
-        yield start
+        yield started
     finally:
+        started.close()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for hub in hubs:
-            hub.close()
-            shutil.copy(hub.log, ARTIFACTS / f"jupyterhub-{hub.port}.log")
+        shutil.copy(started.log, ARTIFACTS / "jupyterhub.log")

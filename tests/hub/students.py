@@ -71,30 +71,39 @@ class Student:
         Logs in on the hub's form when asked, waits through the server's start and
         nbgitpuller's progress page, and returns when JupyterLab shows a notebook.
         """
+        self.start_link(path)
+        return self.finish_link()
+
+    def start_link(self, path: str) -> None:
+        """The first half of ``click_link``: open the link and log in, without waiting."""
         page = self.page
-        stream: list[str] = []
+        self._stream: list[str] = []
 
         def relay(route):
             # nbgitpuller's page reads the sync as an event stream, and leaves for JupyterLab
             # when it ends; fetch it here so it can be kept, then hand it to the page whole.
             response = route.fetch(timeout=180_000)
-            stream.append(response.text())
+            self._stream.append(response.text())
             route.fulfill(response=response)
 
         page.route("**/git-pull/api?**", relay)
+        page.goto(self.hub.url + path)
+        if "/hub/login" in page.url:
+            page.fill("#username_input", self.name)
+            page.fill("#password_input", PASSWORD)
+            page.click("#login_submit")
+
+    def finish_link(self) -> str:
+        """The second half of ``click_link``: wait for JupyterLab; nbgitpuller's output."""
+        page = self.page
         try:
-            page.goto(self.hub.url + path)
-            if "/hub/login" in page.url:
-                page.fill("#username_input", self.name)
-                page.fill("#password_input", PASSWORD)
-                page.click("#login_submit")
             page.wait_for_url(re.compile(rf"/user/{self.name}/lab/tree/"), timeout=180_000)
         finally:
             page.unroute("**/git-pull/api?**")
+        stream = self._stream
         assert len(stream) == 1, f"{self.name}: nbgitpuller was called {len(stream)} times"
-        events = stream[0]
         lines = []
-        for chunk in events.split("\n\n"):
+        for chunk in stream[0].split("\n\n"):
             if chunk.startswith("data: "):
                 data = json.loads(chunk[len("data: ") :])
                 said = data.get("output") or f"[{data.get('phase')}] {data.get('message', '')}"
@@ -240,3 +249,11 @@ class Student:
         # Back to the copy (the dialogs took the focus), as a student clicks its tab.
         page.click(f"#jp-main-dock-panel .lm-TabBar-tab[title*='Path: {path}']")
         page.wait_for_selector(f"#jp-main-dock-panel .jp-mod-current[title*='Path: {path}']")
+
+
+def click_together(students: list[Student], path: str) -> list[str]:
+    """Students click the same link at about the same time, as a class does; returns each
+    one's nbgitpuller output (their servers start and clone side by side)."""
+    for s in students:
+        s.start_link(path)
+    return [s.finish_link() for s in students]

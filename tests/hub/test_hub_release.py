@@ -29,7 +29,7 @@ import pytest
 
 from nnlib.exercises import NO_SOLUTIONS
 from tests.hub.conftest import ROOT, VENV_BIN, class_image, docs_link, make_repository
-from tests.hub.students import Student
+from tests.hub.students import Student, click_together
 from tests.hub.test_hub import ALICE_DERIVATIVE, ALICE_SLOPE, BOB_ERROR, CHAPTER, exercises
 
 pytestmark = pytest.mark.slow
@@ -57,18 +57,18 @@ def collect_snippet() -> str:
     return block
 
 
-def test_a_class_on_the_release_then_grading(release, git_server, start_hub, browser, tmp_path):
+def test_a_class_on_the_release_then_grading(release, git_server, hub, browser, tmp_path):
     assert not (release / "nnlib" / "solutions").exists()
     make_repository(git_server, release, name=CLASS)
     cmd, environment = class_image(tmp_path, release)
-    hub = start_hub(environment=environment, cmd=cmd)
+    for student in ("carol", "dave"):
+        hub.single_user(student, cmd, environment)
     link = docs_link(git_server.url(CLASS), CHAPTER, root=release)
     assert f"urlpath=lab%2Ftree%2F{CLASS}%2Fnotebooks" in link
 
     carol, dave = Student(browser, hub, "carol"), Student(browser, hub, "dave")
     try:
-        for s in (carol, dave):
-            transcript = s.click_link(link)
+        for s, transcript in zip((carol, dave), click_together([carol, dave], link), strict=True):
             assert "git clone" in transcript
             assert s.wait_for_tab(f"{CLASS}/notebooks/{CHAPTER}") == f"{CLASS}/notebooks/{CHAPTER}"
             assert not (s.home / CLASS / "nnlib" / "solutions").exists()
