@@ -160,6 +160,11 @@ def _xor_figure():
             ends, foot = found
             line.set_data(ends[:, 0], ends[:, 1])
             tip = foot + 0.38 * w / np.linalg.norm(w)
+            along = (ends[1] - ends[0]) / np.linalg.norm(ends[1] - ends[0])
+            for shift in (0.0, 0.4, -0.4):  # slide the label along the line, off the points
+                if np.min(np.linalg.norm(XOR_INPUTS - (tip + shift * along), axis=1)) > 0.2:
+                    foot, tip = foot + shift * along, tip + shift * along
+                    break
             arrow.xy, arrow.xyann = tuple(foot), tuple(tip)
             arrow.set_visible(bool(np.all((tip > -0.45) & (tip < 1.45))))
         for i, (marker, label, (h1, h2)) in enumerate(
