@@ -353,6 +353,7 @@ def test_best_constants(answer, passed, expected):
         (np.float32(math.exp(-7)), True, "e^-7"),
         (math.exp(-0.35), False, "geometric-mean"),
         (7, False, "total negative log-likelihood"),
+        (-7, False, "the log of the likelihood"),
         (1e-7, False, "natural log"),
         (math.exp(7), False, "sign"),
         (1.5, False, "between 0 and 1"),

@@ -399,6 +399,12 @@ def _diagnose_ce(case, got, want):
         ),
         (
             c > 1,
+            lambda: np.mean(lse) - np.mean(logits[targets]),
+            "logits[targets] picks whole rows (every score of row targets[n]), not one score "
+            "per example. Pick one entry per row: logits[np.arange(N), targets].",
+        ),
+        (
+            c > 1,
             lambda: np.mean(_lse(logits, axis=0)[targets] - true),
             "The log-sum-exp ran down the columns (axis=0, over the batch). Each example's "
             "softmax is over its own row: axis=1.",
@@ -792,6 +798,11 @@ def check_likelihood(likelihood) -> Feedback:
     if close(value, 7.0, rel=1e-3):
         return wrong(
             "7 is the total negative log-likelihood. The likelihood is e to the minus that."
+        )
+    if close(value, -7.0, rel=1e-3):
+        return wrong(
+            "-7 is the log of the likelihood (the total loss, 20 × 0.35, with its sign "
+            "flipped). The likelihood itself is e to that power."
         )
     if close(value, 10.0**-7, rel=1e-3):
         return wrong("Cross-entropy uses the natural log, so undo it with e^x, not 10^x.")

@@ -58,6 +58,11 @@ MUTANTS = {
         ),
         Mutant("sign", _ce(_LSE + f"    return np.mean({_TRUE} - lse)\n"), "Wrong sign"),
         Mutant(
+            "whole rows picked by logits[targets]",
+            _ce(_LSE + "    return np.mean(lse - logits[targets])\n"),
+            "picks whole rows",
+        ),
+        Mutant(
             "mean, not sum, inside the log",
             _ce(
                 _M + "    lse = m[:, 0] + np.log(np.exp(logits - m).mean(axis=1))\n"
