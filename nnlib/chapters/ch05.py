@@ -664,7 +664,8 @@ def _diagnose_forward(case, got, want):
             return (
                 f"The activation is missing: without it the {depth} layers collapse into one "
                 "linear layer (chapter 04). Apply activation(...) to every layer's output "
-                "but the last."
+                "but the last; if your code calls it, check the condition that decides when "
+                "(layer k of n gets it when k < n - 1, counting from 0)."
             )
         if _matches(got, _run_layers(X, layers, act, last=True)):
             return (

@@ -97,6 +97,14 @@ MUTANTS = {
             "The activation is missing",
         ),
         Mutant(
+            "activation condition off by one",
+            _forward(
+                "    h = X\n    for k, (W, b) in enumerate(layers):\n        h = h @ W.T + b\n"
+                "        if k < len(layers) - 2:\n            h = activation(h)\n    return h\n"
+            ),
+            "check the condition that decides when",
+        ),
+        Mutant(
             "the last layer skipped",
             _forward(_LOOP.format(part="[:-1]", step="activation(h @ W.T + b)", tail="")),
             "first 1 of the 2 layers",
