@@ -28,10 +28,9 @@ What it does, in order:
    and the site's size.
 
 The site makes no request outside itself: the widget manager, RequireJS,
-anywidget and MathJax are served from _vendor/ (not _static/, whose every .js
-file Jupyter Book would add to every page), the widget manager's icon fonts
-from notebooks/@jupyter-widgets/ (where its stylesheet looks for them), and the
-theme's fonts from _static/.
+anywidget, MathJax and their fonts are served from _vendor/ (not _static/,
+whose every .js file Jupyter Book would add to every page), and the theme's
+fonts from _static/.
 """
 
 from __future__ import annotations
@@ -152,13 +151,11 @@ def stage_vendor(npm: dict[str, Path], dest: Path) -> None:
             shutil.copy2(f, manager / f.name)
     for licence in (npm["html-manager"] / "dist").glob("*.LICENSE.txt"):
         shutil.copy2(licence, manager / licence.name)
-    # The widget manager's stylesheet asks for its icon fonts (Font Awesome 4) at
-    # "@jupyter-widgets/html-manager/dist/…" relative to the page: chapters live in notebooks/.
-    fonts = dest.parent / "notebooks" / "@jupyter-widgets" / "html-manager" / "dist"
-    fonts.mkdir(parents=True, exist_ok=True)
+    # The widget manager's icon fonts (Font Awesome 4), which its stylesheets look for next
+    # to its modules' addresses (widgets-setup.js puts those in this folder).
     for f in (npm["html-manager"] / "dist").iterdir():
         if f.suffix in {".woff2", ".woff", ".ttf"}:
-            shutil.copy2(f, fonts / f.name)
+            shutil.copy2(f, manager / f.name)
     (dest / "anywidget").mkdir(exist_ok=True)
     shutil.copy2(
         Path(anywidget.__file__).parent / "nbextension" / "index.js",

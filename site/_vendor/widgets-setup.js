@@ -2,10 +2,23 @@
 // that hold widgets. Third-party widget modules (anywidget) load from this site,
 // next to this file, never from a CDN. Paths are worked out from this script's
 // own address, so the site works under any folder (GitHub Pages, an intranet).
+//
+// The widget manager's modules are defined inside embed-amd.js under these names;
+// its stylesheets look for their icon fonts next to the module's address, so each
+// module's address is set to the folder holding embed-amd.js and the fonts.
 (function () {
   var here = document.currentScript.src.replace(/[^/]*$/, "");
+  var manager = here + "html-manager/";
   window.require.config({
-    paths: { anywidget: here + "anywidget/index" },
+    paths: {
+      anywidget: here + "anywidget/index",
+      "@jupyter-widgets/base": manager + "base",
+      "@jupyter-widgets/base7": manager + "base7",
+      "@jupyter-widgets/controls": manager + "controls",
+      "@jupyter-widgets/controls7": manager + "controls7",
+      "@jupyter-widgets/html-manager": manager + "html-manager",
+      "@jupyter-widgets/html-manager/dist/libembed-amd": manager + "libembed-amd",
+    },
   });
 })();
 
