@@ -12,12 +12,12 @@ chapter 01, and Run All reaches the end with every exercise "Not done yet".
 Then alice answers exercises in the chapter itself and saves, and deletes
 chapter 03 (to get a fresh copy); bob saves his own copy into ``my-work/``,
 answers there, and keeps notes of his own in a file that the course is about to
-add too. The course gains a commit that changes chapter 01 (a sentence of its
-text, and the very answer cell alice edited), changes chapter 02 and adds a
-file. Both click the link again, and the test asserts what nbgitpuller's merge
-rules promise: the new file and the changed chapters arrive, alice's answers
-survive in the chapter the course also changed, bob's work is untouched, the
-deleted chapter comes back, and nothing is lost. docs/instructors.md says what
+add too. The course gains a commit that changes chapter 01 (its title, and the
+very answer cell alice edited), changes chapter 02 and adds a file. Both click
+the link again, and the test asserts what nbgitpuller's merge rules promise:
+the new file and the changed chapters arrive, alice's answers survive in the
+chapter the course also changed, bob's work is untouched, the deleted chapter
+comes back, and nothing is lost. docs/instructors.md says what
 a student sees in each case.
 """
 
