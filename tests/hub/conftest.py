@@ -130,7 +130,7 @@ def proxy_command() -> str:
     return str(exe)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     path = next(
         (p for p in map(shutil.which, ("/usr/bin/chromium", "chromium", "chromium-browser")) if p),
@@ -359,9 +359,10 @@ class Hub:
         self._log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def hub(tmp_path_factory, proxy_command):
-    """One JupyterHub for every hub test (each test has students of its own)."""
+    """One JupyterHub for every hub test (each test has students of its own), stopped
+    when they are done, before the rest of the suite runs."""
     started = Hub(tmp_path_factory.mktemp("hub"), proxy_command)
     try:
         yield started
