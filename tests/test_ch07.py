@@ -381,9 +381,10 @@ def test_scalar_checks_want_a_function(ex_id, answer):
 
 
 def test_backward_check_is_quick_on_the_deep_chain():
-    start = time.perf_counter()
+    # processor time: what the check computes, not the time it waited on a busy machine
+    start = time.process_time()
     check("07.4", _scalar_namespace("07.4")["backward"])
-    assert time.perf_counter() - start < 1.5
+    assert time.process_time() - start < 1.5
 
 
 # ------------------------------------------------------------- 07.5 Linear backward
