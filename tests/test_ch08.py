@@ -302,6 +302,11 @@ def test_edge_rate_refuses_wrong_kinds(answer, words):
         ("return [rng.permutation(n) + 1]", "outside 0"),
         ("return {'a': 1}", "list of index arrays"),
         ("return [np.array([0.5])]", "whole-number indices"),
+        (
+            "order = rng.permutation(n).astype(float)\n"
+            "    return [order[s : s + batch_size] for s in range(0, n, batch_size)]",
+            "cannot index X[idx] with floats",
+        ),
     ],
 )
 def test_minibatch_slips_are_named(body, words):
@@ -320,6 +325,7 @@ def test_minibatch_failure_shows_input_expected_and_got():
     assert "input:    n = 10, batch_size = 3" in fb.message
     assert "expected: batch sizes [3, 3, 3, 1]" in fb.message
     assert "got:      batch sizes [3, 3, 3]" in fb.message
+    assert "so 1 example is never seen" in fb.message  # n = 10, batch_size = 3: one left over
 
 
 # 08.4 the training loop

@@ -659,9 +659,16 @@ def _as_index_batches(got, where: str) -> list[np.ndarray]:
     for batch in got:
         arr = np.asarray(batch)
         if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+            floats = arr.ndim == 1 and arr.dtype.kind == "f"
             raise AnswerError(
                 f"On {where}, each batch should be a 1-D array of whole-number indices, got "
                 f"{np.array2string(arr, threshold=8)} (dtype {arr.dtype})."
+                + (
+                    " Numpy cannot index X[idx] with floats: rng.permutation(n) gives integers"
+                    " (or convert with .astype(int))."
+                    if floats
+                    else ""
+                )
             )
         out.append(arr.astype(np.int64))
     return out
@@ -683,9 +690,11 @@ def _batches_failure(case, got) -> str | None:
     if 0 in sizes:
         return f"{report}\nThere is an empty batch: stop the slices at n."
     if n % batch_size and sizes == want_sizes[:-1]:
+        rest = n % batch_size
+        missed = "1 example is" if rest == 1 else f"{rest} examples are"
         return (
-            f"{report}\nThe last, smaller batch is missing, so {n % batch_size} examples are "
-            "never seen this epoch. Keep it: the last slice simply stops at n."
+            f"{report}\nThe last, smaller batch is missing, so {missed} never seen this "
+            "epoch. Keep it: the last slice simply stops at n."
         )
     if len(sizes) > 1 and sum(sizes) == n and sizes != want_sizes and max(sizes) - min(sizes) <= 1:
         return (
