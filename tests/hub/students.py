@@ -3,7 +3,7 @@
 Everything goes through the pages a student sees: the hub's login form, its
 "your server is starting" page, nbgitpuller's progress page and JupyterLab.
 What nbgitpuller did is read from the event stream its progress page shows
-(the same lines a student sees under "Show output"), not from its log.
+(the lines a student sees under "Click to show/hide error log"), not from a log file.
 """
 
 from __future__ import annotations
