@@ -367,13 +367,28 @@ _STEP = "w = w - lr * X[idx].T @ error / len(idx)"
             "losses.append(np.mean(np.logaddexp(0, z[idx]) - y[idx] * z[idx]))",
             "not the last batch's",
         ),
+        (
+            "losses.append(np.mean(np.logaddexp(0, z) - y * z))",
+            "losses.append(np.sum(np.logaddexp(0, z) - y * z))",
+            "the sum over the 6 examples",
+        ),
+        (
+            "order = rng.permutation(n)\n",
+            "order = rng.permutation(n)\n        w0, b0 = w, b\n",
+            None,
+        ),
         ("return w, b, losses", "return w, b", "return w, b, losses"),
         ("return w, b, losses", "return w, 'b', losses", "the bias"),
         ("return w, b, losses", "return w[:1], b, losses", "shape (3,)"),
     ],
 )
 def test_training_loop_slips_are_named(old, new, words):
-    fb = check("08.4", _variant("08.4", old, new))
+    if words is None:  # the loss recorded before each epoch's steps: two edits
+        body = get("08.4").solution.replace(old, new).replace("z = X @ w + b", "z = X @ w0 + b0")
+        fn, words = define(body, "train"), "recorded before the epoch's steps"
+    else:
+        fn = _variant("08.4", old, new)
+    fb = check("08.4", fn)
     assert fb.passed is False and words in fb.message, fb.message
 
 

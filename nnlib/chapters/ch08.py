@@ -963,9 +963,17 @@ def _one_step_failure(case, got) -> str | None:
             f"  got:      w = {np.array2string(w, precision=5)}, b = {b:.5f}\n{slip}"
         )
     if len(losses) != 1 or not close(losses[0], want["losses"][0], rel=1e-6):
+        why = ""
+        if len(losses) == 1 and close(losses[0], math.log(2), rel=1e-9):
+            why = (
+                "\nThat is ln 2 = 0.69315, the loss at w = 0, b = 0: it was recorded before the "
+                "epoch's steps. Append the loss after the batches of each epoch."
+            )
+        elif len(losses) == 1 and close(losses[0], len(X) * want["losses"][0], rel=1e-6):
+            why = f"\nThat is the sum over the {len(X)} examples: take the mean."
         return (
             f"On {where}, w and b are right, but losses = {losses!r:.80}; expected one number, "
-            f"the mean cross-entropy over all of X after the epoch: {want['losses'][0]:.5f}."
+            f"the mean cross-entropy over all of X after the epoch: {want['losses'][0]:.5f}." + why
         )
     return None
 

@@ -316,6 +316,27 @@ MUTANTS = {
             "clipping p",
         ),
         Mutant(
+            "the loss summed over X, not its mean",
+            _train(
+                (
+                    "losses.append(np.mean(np.logaddexp(0, z) - y * z))",
+                    "losses.append(np.sum(np.logaddexp(0, z) - y * z))",
+                )
+            ),
+            "the sum over the 6 examples",
+        ),
+        Mutant(
+            "the loss recorded before the epoch's steps",
+            _train(
+                (
+                    "order = rng.permutation(n)\n",
+                    "order = rng.permutation(n)\n        w0, b0 = w, b\n",
+                ),
+                ("z = X @ w + b", "z = X @ w0 + b0"),
+            ),
+            "recorded before the epoch's steps",
+        ),
+        Mutant(
             "returns two things",
             _train(("return w, b, losses", "return w, b")),
             "return w, b, losses",
