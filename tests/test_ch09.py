@@ -500,3 +500,49 @@ def test_a_missing_return_is_named():
     assert fb.passed is False and "`return` missing" in fb.message
     fb = _run("09.3", lambda step, lr, warm, total: lr * step / warm if step < warm else None)
     assert fb.passed is False and "`return` missing" in fb.message and "step=10" in fb.message
+
+
+def test_results_in_the_wrong_order_are_named():
+    """(m, v, w) fed back into the next step puts a negative number under √: that is
+    named, not blamed on a division by 0; (norm, list) is told to swap."""
+    wrong_order = _edited(
+        ADAMW, [(ADAMW_RETURN, "return m, v, w - lr * adam - lr * weight_decay * w")]
+    )
+    fb = _run("09.1", define(wrong_order, "adamw_step"))
+    assert fb.passed is False and "square root of a negative" in fb.message
+    assert "divided by exactly 0" not in fb.message
+    swapped = """
+def clip_by_global_norm(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g**2) for g in grads))
+    return total, [g * min(1.0, max_norm / max(total, 1e-12)) for g in grads]
+"""
+    fb = _run("09.2", define(swapped, "clip_by_global_norm"))
+    assert fb.passed is False and "other way round" in fb.message
+
+
+def test_a_wrong_norm_is_not_called_the_norm_after_clipping():
+    # sqrt of the sum of the arrays' norms: on [3, 4] it gives √5, which is also the norm
+    # of what it clipped to; the clipped arrays are wrong, so "after clipping" is not it
+    source = """
+def clip_by_global_norm(grads, max_norm):
+    total = np.sqrt(sum(np.linalg.norm(g) for g in grads))
+    if total > max_norm:
+        return [g * max_norm / total for g in grads], total
+    return grads, total
+"""
+    fb = _run("09.2", define(source, "clip_by_global_norm"))
+    assert fb.passed is False and "after clipping" not in fb.message
+
+
+def test_a_warmup_that_starts_one_step_ahead_is_named():
+    source = """
+def warmup_cosine(step, base_lr, warmup_steps, total_steps):
+    if step < warmup_steps:
+        return base_lr * max(step, 1) / warmup_steps
+    if step >= total_steps:
+        return 0.0
+    p = (step - warmup_steps) / (total_steps - warmup_steps)
+    return base_lr * 0.5 * (1 + math.cos(math.pi * p))
+"""
+    fb = _run("09.3", define(source, "warmup_cosine"))
+    assert fb.passed is False and "one step ahead" in fb.message and "max(step, 1)" in fb.message

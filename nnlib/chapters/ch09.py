@@ -791,6 +791,12 @@ def _diagnose_adamw(case, got, want):
 def _explain_adamw_raised(case, raised: Raised):
     if raised.type not in ("FloatingPointError", "ZeroDivisionError"):
         return None
+    if "sqrt" in raised.message:
+        return (
+            "That is the square root of a negative number. v averages g², so it is never "
+            "negative: check that v gets (1 - β₂)·g², squared, and that you return (w, m, v) "
+            "in that order, since the next step is handed back what you returned."
+        )
     zero_grads = bool(np.any(np.all(np.array(case["grads"]) == 0, axis=0)))
     if zero_grads and "invalid" in raised.message:
         return (
@@ -967,7 +973,9 @@ def _diagnose_clip(case, got, want):
     squares = [float(np.sum(np.square(x))) for x in grads]
     norm_after = _global_norm(clipped)
     if not close(total, right_total, rel=1e-6):
-        if close(total, norm_after, rel=1e-6):
+        if close(total, norm_after, rel=1e-6) and all(
+            _arrays_close(c, x, rel=1e-5) for c, x in zip(clipped, want[0], strict=True)
+        ):
             return "The norm you returned is the one after clipping; return the one before."
         if close(total, right_total**2, rel=1e-6):
             return "That norm is the sum of squares: take its square root."
@@ -1110,6 +1118,11 @@ def probe_clip_by_global_norm(clip_by_global_norm, case):
             f"before clipping), got {type(got).__name__}."
         )
     clipped, total = got
+    if isinstance(total, list | tuple) and not isinstance(clipped, list | tuple):
+        raise AnswerError(
+            "clip_by_global_norm returned (the norm, the list): return them the other way "
+            "round, (the clipped list, the norm before clipping)."
+        )
     if not isinstance(clipped, list | tuple) or len(clipped) != len(grads):
         raise AnswerError(f"The clipped gradients should be a list of {len(grads)} arrays.")
     arrays = [_float_array(c, x.shape, f"an array of shape {x.shape}")
@@ -1158,6 +1171,11 @@ def _diagnose_warmup(case, got, want):
     x = as_number(got)
     same = lambda a: close(x, a, rel=1e-9, abs_tol=1e-15)  # noqa: E731
     if step < warm:
+        if step == 0 and same(lr / warm):
+            return (
+                "On step 0 the warm-up gives 0, base_lr · 0 / warmup_steps; yours starts at "
+                "base_lr / warmup_steps, one step ahead, as (step + 1) or max(step, 1) would."
+            )
         if same(lr * (step + 1) / warm):
             return "The warm-up starts at 0 on step 0: use step / warmup_steps, not (step + 1)."
         if same(lr * (step // warm)):

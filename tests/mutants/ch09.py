@@ -20,6 +20,17 @@ _RETURN = "    return w - lr * adam - lr * weight_decay * w, m, v\n"
 MUTANTS = {
     "09.1": [
         Mutant(
+            "(m, v, w) returned: the next step is handed them in the wrong places",
+            _adamw(
+                _M
+                + _V
+                + _HATS
+                + _STEP
+                + "    return m, v, w - lr * adam - lr * weight_decay * w\n"
+            ),
+            ("square root of a negative", "(w, m, v) in that order"),
+        ),
+        Mutant(
             "no bias correction",
             _adamw(_M + _V + "    adam = m / (np.sqrt(v) + eps)\n" + _RETURN),
             "without bias correction",
@@ -157,6 +168,15 @@ MUTANTS = {
     ],
     "09.2": [
         Mutant(
+            "(norm, list) returned",
+            "def clip_by_global_norm(grads, max_norm):\n"
+            "    total = np.sqrt(sum(np.sum(g**2) for g in grads))\n"
+            "    if total > max_norm:\n"
+            "        grads = [g * (max_norm / total) for g in grads]\n"
+            "    return total, grads\n",
+            "other way round",
+        ),
+        Mutant(
             "each array by its own norm",
             "def clip_by_global_norm(grads, max_norm):\n"
             "    total = np.sqrt(sum(np.sum(g**2) for g in grads))\n"
@@ -275,6 +295,17 @@ MUTANTS = {
         ),
     ],
     "09.3": [
+        Mutant(
+            "a warm-up one step ahead (max(step, 1))",
+            "def warmup_cosine(step, base_lr, warmup_steps, total_steps):\n"
+            "    if step < warmup_steps:\n"
+            "        return base_lr * max(step, 1) / warmup_steps\n"
+            "    if step >= total_steps:\n"
+            "        return 0.0\n"
+            "    p = (step - warmup_steps) / (total_steps - warmup_steps)\n"
+            "    return base_lr * 0.5 * (1 + math.cos(math.pi * p))\n",
+            "one step ahead",
+        ),
         Mutant(
             "warm-up from step + 1",
             "def warmup_cosine(step, base_lr, warmup_steps, total_steps):\n"
