@@ -289,7 +289,8 @@ def test_chapter_page(visit, chapter):
         before = slider.input_value()
         slider.focus()
         page.keyboard.press("ArrowRight")
-        page.keyboard.press("ArrowRight")
+        if slider.input_value() == before:  # it starts at its maximum
+            page.keyboard.press("ArrowLeft")
         assert slider.input_value() != before, "the slider did not move"
     # At the top, what the page is and how to run the chapter (Colab needs nnlib first).
     tip = page.locator(".admonition.tip").first.inner_text()
