@@ -171,13 +171,15 @@ def bwrap_command(
         elif p.is_dir():
             args += ["--ro-bind", str(p), f"/{name}"]
     args += ["--ro-bind", "/etc", "/etc"]
+    # The scratch space first: an environment that lives under /tmp (a CI checkout, a
+    # throw-away venv) is then bound on top of it rather than hidden by it.
+    args += ["--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp"]
     for prefix in _prefixes():
         args += [*_dirs_to(prefix), "--ro-bind", str(prefix), str(prefix)]
         # an nnlib installed into that environment (not editable) would bring its solutions
         for site in prefix.glob("lib/python3*/site-packages/nnlib"):
             args += ["--tmpfs", str(site)]
     args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--perms", "1777", "--size", str(limits.scratch), "--tmpfs", "/tmp"]
     args += ["--perms", "0755", "--dir", "/grade", "--perms", "0755", "--dir", "/opt"]
     args += ["--ro-bind", str(inbox), "/grade/in", "--bind", str(results), "/grade/results"]
     args += ["--ro-bind", str(library), "/opt/course"]
