@@ -16,6 +16,16 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="session")
+def playwright_session():
+    """One Playwright for the whole run: the browser tests and the hub tests both launch
+    Chromium from it (Playwright refuses a second sync_playwright() in one process)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
 def pytest_terminal_summary(terminalreporter):
     """Print the mutation table and the browser tests' tables (tests/browser), if they ran."""
     from tests.browser.conftest import ARTIFACTS, LATENCIES, LAYOUT

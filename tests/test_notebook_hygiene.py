@@ -105,7 +105,8 @@ def runs(request) -> dict[str, dict]:
     wanted = {
         item.callspec.params["name"]
         for item in request.session.items
-        if item.module.__name__ == __name__ and hasattr(item, "callspec")
+        if getattr(item, "module", None) is not None  # nbval's cells have no module
+        and item.module.__name__ == __name__ and hasattr(item, "callspec")
         and "name" in item.callspec.params
     }  # fmt: skip
     paths = [p for p in NOTEBOOKS if p.name in wanted]

@@ -131,7 +131,7 @@ def proxy_command() -> str:
 
 
 @pytest.fixture(scope="package")
-def browser():
+def browser(request):
     path = next(
         (p for p in map(shutil.which, ("/usr/bin/chromium", "chromium", "chromium-browser")) if p),
         None,
@@ -139,22 +139,23 @@ def browser():
     if path is None:
         skip_or_fail("Chromium is not installed (apt install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright  # noqa: F401
     except ImportError:
         skip_or_fail("playwright is not installed (requirements-dev.txt)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=path,
-            headless=True,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            ],
-        )  # fmt: skip
-        try:
-            yield b
-        finally:
-            b.close()
+    # the run's one Playwright (tests/conftest.py), shared with the browser tests
+    p = request.getfixturevalue("playwright_session")
+    b = p.chromium.launch(
+        executable_path=path,
+        headless=True,
+        args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    )  # fmt: skip
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 def docs_link(repo_url: str, notebook: str, root: Path = ROOT) -> str:
