@@ -136,7 +136,7 @@ class Feedback:
 
     def _repr_html_(self) -> str:
         symbol, word, background, ink = _LOOK[self.passed]
-        name = f" <span style='opacity:0.7'>(exercise {html.escape(self.check)})</span>"
+        name = f" <span style='opacity:0.85'>(exercise {html.escape(self.check)})</span>"
         return (
             f"<div role='status' style='background:{background};color:{ink};"
             f"padding:0.5em 0.8em;border-radius:4px;white-space:pre-wrap'>"
