@@ -40,6 +40,7 @@ leaves out; without it ``solution(id)`` says so in one sentence.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import importlib
 import json
@@ -73,11 +74,13 @@ __all__ = [
     "close",
     "correct",
     "exercise",
+    "explain_raised",
     "first_failure",
     "from_plain",
     "hidden_cases",
     "hint",
     "is_placeholder",
+    "never_raises",
     "probe_results",
     "refusing",
     "require",
@@ -561,6 +564,32 @@ def first_failure(
                 lines.append(hint_text)
             return wrong("\n".join(lines))
     return None
+
+
+def never_raises(fn):
+    """A diagnosis that cannot fail: if working out the slip raises, no slip is named."""
+
+    @functools.wraps(fn)
+    def safe(*args):
+        try:
+            with np.errstate(all="ignore"):
+                return fn(*args)
+        except Exception:  # a learner's result of any shape or kind must not crash a check
+            return None
+
+    return safe
+
+
+def explain_raised(cases, results, explain):
+    """The results, with each exception's message followed by ``explain(case, raised)``."""
+    out = []
+    for case, result in zip(cases, results, strict=True):
+        if isinstance(result, Raised) and not result.type.startswith("nnlib."):
+            extra = explain(case, result)
+            if extra:
+                result = replace(result, message=f"{result.message}\n  {extra}")
+        out.append(result)
+    return out
 
 
 def _safe_diagnosis(diagnose, case, got, want) -> str | None:

@@ -7,10 +7,8 @@ The notebook is ``notebooks/05_*.ipynb``; it imports this module as ``ch05``.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
-from dataclasses import replace
 
 import ipywidgets as widgets
 import numpy as np
@@ -20,14 +18,15 @@ from nnlib.data import XOR_INPUTS, XOR_TARGETS
 from nnlib.exercises import (
     AnswerError,
     Feedback,
-    Raised,
     as_int,
     as_number,
     call,
     close,
     correct,
     exercise,
+    explain_raised,
     first_failure,
+    never_raises,
     wrong,
 )
 from nnlib.plots import COLORS, new_figure
@@ -369,32 +368,6 @@ def _matches(got, want) -> bool:
         return False
 
 
-def _never_raises(fn):
-    """A diagnosis that cannot fail: if working out the slip raises, no slip is named."""
-
-    @functools.wraps(fn)
-    def safe(*args):
-        try:
-            with np.errstate(all="ignore"):
-                return fn(*args)
-        except Exception:  # a learner's result of any shape or kind must not crash a check
-            return None
-
-    return safe
-
-
-def _explain_raised(cases, results, explain):
-    """The results, with each exception's message followed by ``explain(case, raised)``."""
-    out = []
-    for case, result in zip(cases, results, strict=True):
-        if isinstance(result, Raised) and not result.type.startswith("nnlib."):
-            extra = explain(case, result)
-            if extra:
-                result = replace(result, message=f"{result.message}\n  {extra}")
-        out.append(result)
-    return out
-
-
 _MATMUL_SIZES = re.compile(r"size (\d+) is different from (\d+)")
 
 
@@ -449,7 +422,7 @@ def _dense_shapes(case) -> str:
     )
 
 
-@_never_raises
+@never_raises
 def _explain_dense_error(case, raised_error):
     (i, n), o = case["X"].shape, case["W"].shape[0]
     sizes = _product_sizes(raised_error)
@@ -485,7 +458,7 @@ def _explain_dense_error(case, raised_error):
     return None
 
 
-@_never_raises
+@never_raises
 def _diagnose_dense(case, got, want):
     X, W, b = case["X"], case["W"], case["b"]
     (_, n), o = X.shape, W.shape[0]
@@ -541,7 +514,7 @@ def judge_dense(cases, results) -> Feedback:
     of many shapes: none of the public ones lets a transposition or a misplaced bias pass."""
     failure = first_failure(
         cases,
-        got=_explain_raised(cases, results, _explain_dense_error),
+        got=explain_raised(cases, results, _explain_dense_error),
         describe=_describe_dense,
         diagnose=_diagnose_dense,
     )
@@ -641,7 +614,7 @@ def _run_layers(X, layers, act, *, last=False, where="after", skip_bias=False):
     return h
 
 
-@_never_raises
+@never_raises
 def _explain_forward_error(case, raised_error):
     X, layers = case["X"], case["layers"]
     if not _product_sizes(raised_error):
@@ -655,7 +628,7 @@ def _explain_forward_error(case, raised_error):
     )
 
 
-@_never_raises
+@never_raises
 def _diagnose_forward(case, got, want):
     X, layers, act = case["X"], case["layers"], case["activation"]
     name, depth = getattr(act, "__name__", "the activation"), len(layers)
@@ -720,7 +693,7 @@ def judge_forward(cases, results) -> Feedback:
     and tanh between the layers and none after the last."""
     failure = first_failure(
         cases,
-        got=_explain_raised(cases, results, _explain_forward_error),
+        got=explain_raised(cases, results, _explain_forward_error),
         describe=_describe_forward,
         diagnose=_diagnose_forward,
     )
@@ -783,7 +756,7 @@ _COUNT_CASES = [
 ]
 
 
-@_never_raises
+@never_raises
 def _diagnose_count(case, got, want):
     sizes = case["sizes"]
     try:
@@ -816,7 +789,7 @@ def _count_pairs(pairs) -> int:
     return sum(a * b + b for a, b in pairs)
 
 
-@_never_raises
+@never_raises
 def _explain_count_error(case, raised_error):
     if raised_error.type in ("ValueError", "IndexError") and (
         "unpack" in raised_error.message or "out of range" in raised_error.message
@@ -833,7 +806,7 @@ def judge_count_parameters(cases, results) -> Feedback:
     """count_parameters(sizes) on layer-size lists from one size to five."""
     failure = first_failure(
         cases,
-        got=_explain_raised(cases, results, _explain_count_error),
+        got=explain_raised(cases, results, _explain_count_error),
         agree=lambda got, want: as_int(got, "a whole number of parameters") == want,
         describe=lambda case: f"sizes = {case['sizes']}",
         diagnose=_diagnose_count,

@@ -7,9 +7,7 @@ The notebook is ``notebooks/06_*.ipynb``; it imports this module as ``ch06``.
 
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import replace
 
 import ipywidgets as widgets
 import numpy as np
@@ -18,14 +16,15 @@ from nnlib import functional as F
 from nnlib.exercises import (
     AnswerError,
     Feedback,
-    Raised,
     as_array,
     as_number,
     call,
     close,
     correct,
     exercise,
+    explain_raised,
     first_failure,
+    never_raises,
     refusing,
     wrong,
 )
@@ -179,32 +178,6 @@ def huber_explorer(delta: float = 1.0, residual: float = 2.0) -> Explorer:
 # hidden cases: nnlib/solutions/ch06.py.
 
 
-def _never_raises(fn):
-    """A diagnosis that cannot fail: if working out the slip raises, no slip is named."""
-
-    @functools.wraps(fn)
-    def safe(*args):
-        try:
-            with np.errstate(all="ignore"):
-                return fn(*args)
-        except Exception:  # a learner's result of any shape or kind must not crash a check
-            return None
-
-    return safe
-
-
-def _explain_raised(cases, results, explain):
-    """The results, with each exception's message followed by ``explain(case, raised)``."""
-    out = []
-    for case, result in zip(cases, results, strict=True):
-        if isinstance(result, Raised) and not result.type.startswith("nnlib."):
-            extra = explain(case, result)
-            if extra:
-                result = replace(result, message=f"{result.message}\n  {extra}")
-        out.append(result)
-    return out
-
-
 # -------------------------------------------------- 06.1: cross-entropy from logits
 
 
@@ -288,7 +261,7 @@ def _log_of_zero(case) -> str:
     return _FLOAT_TROUBLE["divide by zero"]
 
 
-@_never_raises
+@never_raises
 def _explain_ce_error(case, raised_error):
     if raised_error.type == "FloatingPointError" and "divide by zero" in raised_error.message:
         return _log_of_zero(case)
@@ -340,7 +313,7 @@ def _capped(losses, g, want):
     return None
 
 
-@_never_raises
+@never_raises
 def _diagnose_ce(case, got, want):
     logits, targets = case["logits"], case["targets"]
     n, c = logits.shape
@@ -444,7 +417,7 @@ def judge_cross_entropy(cases, results) -> Feedback:
     allowed, as numpy allows it)."""
     failure = first_failure(
         cases,
-        got=_explain_raised(cases, results, _explain_ce_error),
+        got=explain_raised(cases, results, _explain_ce_error),
         agree=lambda got, want: close(as_number(got, "one number (the mean loss)"), want),
         describe=_describe_ce,
         diagnose=_diagnose_ce,
@@ -568,7 +541,7 @@ _HUBER_SLIPS = {
 }
 
 
-@_never_raises
+@never_raises
 def _diagnose_huber(case, got, want):
     try:
         g = as_number(got)
@@ -598,7 +571,7 @@ def _describe_huber(case) -> str:
     )
 
 
-@_never_raises
+@never_raises
 def _explain_huber_error(case, raised_error):
     if raised_error.type == "ValueError" and "truth value of an array" in raised_error.message:
         return (
@@ -615,7 +588,7 @@ def judge_huber(cases, results) -> Feedback:
     outside it, exactly at ±delta, in 2-D arrays, and so large that r² overflows."""
     failure = first_failure(
         cases,
-        got=_explain_raised(cases, results, _explain_huber_error),
+        got=explain_raised(cases, results, _explain_huber_error),
         agree=lambda got, want: close(as_number(got, "one number (the mean loss)"), want),
         describe=_describe_huber,
         diagnose=_diagnose_huber,
